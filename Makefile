@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Kbuild file of drivers/vfio, also usable out of tree:
+#   make                 build against the installed Debian kernel headers
+#   make install         install under /lib/modules/<kver>/updates, depmod
+#   make W=1 / make C=2  extra warnings / sparse on every file
+#   make checkpatch      scripts/checkpatch.pl --strict on our sources
+# KDIR= picks another kernel build directory, KVER= another release.
+
+ifneq ($(KERNELRELEASE),)
+
+# Our include/linux/vfio.h must shadow the kernel's: NOSTDINC_FLAGS comes
+# before LINUXINCLUDE on the compiler's command line, ccflags-y after it.
+vfio_root := $(if $(filter /%,$(src)),$(src),$(srctree)/$(src))
+NOSTDINC_FLAGS += -I$(vfio_root)/include
+
+obj-$(CONFIG_VFIO) += vfio.o
+obj-$(CONFIG_VFIO_IOMMU_TYPE1) += vfio_iommu_type1.o
+obj-$(CONFIG_VFIO_PCI) += vfio_pci/
+
+else
+
+KVER ?= $(shell $(CURDIR)/tools/testing/kver)
+KDIR ?= /lib/modules/$(KVER)/build
+INSTALL_MOD_PATH ?=
+MODDIR := $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates
+MODULES := vfio.ko vfio_iommu_type1.ko vfio_pci/vfio-pci.ko
+CHECKPATCH ?= $(CURDIR)/tools/testing/checkpatch
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: modules
+	for m in $(MODULES); do \
+		install -D -m 0644 $$m $(MODDIR)/$$m || exit 1; \
+	done
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+
+uninstall:
+	rm -f $(addprefix $(MODDIR)/,$(MODULES))
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+
+checkpatch:
+	$(CHECKPATCH)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+.PHONY: all modules install uninstall checkpatch clean
+
+endif

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VFIO in-kernel API: the only interface between the VFIO core (vfio.ko),
+ * its IOMMU backends (e.g. vfio_iommu_type1.ko) and its bus drivers
+ * (e.g. vfio-pci.ko).  The userspace ABI is the kernel's own
+ * <uapi/linux/vfio.h>, included here and never redefined.
+ *
+ * Object lifetimes, as far as a bus driver or backend sees them:
+ *
+ * struct vfio_device is embedded in the bus driver's per-device structure.
+ * The bus driver calls vfio_init_group_dev() and then
+ * vfio_register_group_dev() from probe, and vfio_unregister_group_dev()
+ * from remove.  Registration takes the first reference; every open device
+ * file holds one more.  vfio_unregister_group_dev() drops the registration
+ * reference and sleeps until all others are gone (asking userspace to let
+ * go through ops->request meanwhile), so when it returns no callback of
+ * the device can run again and the bus driver may free its structure.
+ *
+ * The final put of a device reference is taken with kref_put_mutex() on
+ * the owning group's device_lock, and the device is unlinked from the
+ * group before that lock is released: a lookup under device_lock can
+ * therefore never find a device whose last reference is gone.
+ *
+ * An IOMMU backend registers a struct vfio_iommu_driver_ops.  The core
+ * pins the backend's module while a container uses it, and serialises
+ * open/release/attach_group/detach_group for one container; ioctl may run
+ * concurrently with itself and the backend locks its own state.
+ */
+#ifndef __VFIO_CORE_API_H
+#define __VFIO_CORE_API_H
+
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <uapi/linux/vfio.h>
+
+struct vfio_group;
+struct vfio_device;
+
+/**
+ * struct vfio_device_ops - callbacks of a VFIO bus driver
+ * @name: name of the bus driver, for messages
+ * @open_device: called when the first file descriptor of the device is
+ *	opened; may fail
+ * @close_device: called when the last file descriptor of the device is
+ *	released
+ * @read: read(2) on a device file descriptor
+ * @write: write(2) on a device file descriptor
+ * @ioctl: ioctl(2) on a device file descriptor (VFIO_DEVICE_* commands)
+ * @mmap: mmap(2) on a device file descriptor
+ * @request: optional; asks the driver to have userspace release the
+ *	device (@count grows with each unanswered request)
+ * @match: optional; matches the name given to VFIO_GROUP_GET_DEVICE_FD.
+ *	Returns 0 for no match, > 0 for a match, or a negative errno to stop
+ *	the lookup (a match with wrong or missing additional arguments).
+ *	Without it, the name must equal dev_name().
+ *
+ * open_device and close_device are serialised per device by the core;
+ * read, write, ioctl and mmap only run between them.
+ */
+struct vfio_device_ops {
+	const char *name;
+	int (*open_device)(struct vfio_device *vdev);
+	void (*close_device)(struct vfio_device *vdev);
+	ssize_t (*read)(struct vfio_device *vdev, char __user *buf,
+			size_t count, loff_t *ppos);
+	ssize_t (*write)(struct vfio_device *vdev, const char __user *buf,
+			 size_t count, loff_t *ppos);
+	long (*ioctl)(struct vfio_device *vdev, unsigned int cmd,
+		      unsigned long arg);
+	int (*mmap)(struct vfio_device *vdev, struct vm_area_struct *vma);
+	void (*request)(struct vfio_device *vdev, unsigned int count);
+	int (*match)(struct vfio_device *vdev, const char *buf);
+};
+
+/**
+ * struct vfio_device - a device exposed to userspace through VFIO
+ * @dev: the physical device; the core holds a reference while registered
+ * @ops: the bus driver's callbacks
+ * @group: the VFIO group of @dev, set while registered
+ *
+ * The members below @group are private to the core.
+ */
+struct vfio_device {
+	struct device *dev;
+	const struct vfio_device_ops *ops;
+	struct vfio_group *group;
+
+	/* private to the core */
+	struct kref kref;		/* final put under group->device_lock */
+	struct completion comp;		/* completed by the final put */
+	struct list_head group_next;	/* on group->device_list */
+	struct mutex open_lock;		/* serialises open/close_device */
+	unsigned int open_count;	/* protected by open_lock */
+};
+
+/* Bus driver interface */
+void vfio_init_group_dev(struct vfio_device *vdev, struct device *dev,
+			 const struct vfio_device_ops *ops);
+int vfio_register_group_dev(struct vfio_device *vdev);
+void vfio_unregister_group_dev(struct vfio_device *vdev);
+
+/**
+ * struct vfio_iommu_driver_ops - callbacks of a VFIO IOMMU backend
+ * @name: name of the backend, for messages
+ * @owner: module that provides the backend; pinned while a container
+ *	uses it
+ * @open: creates the backend's per-container state for the IOMMU type
+ *	@arg given to VFIO_SET_IOMMU; returns it or an ERR_PTR()
+ * @release: frees what @open created; every group is detached first
+ * @ioctl: container ioctls other than VFIO_GET_API_VERSION.  Called
+ *	with @iommu_data NULL for VFIO_CHECK_EXTENSION before VFIO_SET_IOMMU.
+ * @attach_group: adds an IOMMU group to the container's IOMMU context.
+ *	The core has already claimed DMA ownership of @group.
+ * @detach_group: removes a group added by @attach_group
+ */
+struct vfio_iommu_driver_ops {
+	const char *name;
+	struct module *owner;
+	void *(*open)(unsigned long arg);
+	void (*release)(void *iommu_data);
+	long (*ioctl)(void *iommu_data, unsigned int cmd, unsigned long arg);
+	int (*attach_group)(void *iommu_data, struct iommu_group *group);
+	void (*detach_group)(void *iommu_data, struct iommu_group *group);
+};
+
+/* IOMMU backend interface */
+int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops);
+void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops);
+
+/* Helpers for ioctl implementations */
+struct vfio_info_cap {
+	struct vfio_info_cap_header *buf;
+	size_t size;
+};
+
+struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
+					       size_t size, u16 id,
+					       u16 version);
+void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
+int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
+				       int num_irqs, int max_irq_type,
+				       size_t *data_size);
+
+#endif /* __VFIO_CORE_API_H */
