@@ -1,0 +1,1235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VFIO core: the /dev/vfio/vfio container, the /dev/vfio/<N> group files
+ * built on the kernel's IOMMU groups, the device files handed out by the
+ * groups, and the registries of IOMMU backends and bus-driver devices.
+ *
+ * Objects, their lifetimes and locks (outermost lock first):
+ *
+ * vfio.group_lock (mutex) protects vfio.group_list.  A struct vfio_group
+ * lives on that list while it has registered devices; group->users counts
+ * them and its final put is taken under vfio.group_lock, so a lookup under
+ * that lock never finds a group that is going away.  The group's memory is
+ * owned by group->dev (a struct device) and outlives the list: an open
+ * group file pins it through the cdev, and sees group->iommu_group NULL
+ * once the last device is gone.
+ *
+ * group->group_lock (mutex) protects the group's container, its
+ * container_users count (1 for the group file's attachment, plus one per
+ * open device file) and opened_file (the group may be opened once).
+ *
+ * container->group_lock (rw_semaphore) protects the container's group list
+ * and its IOMMU backend (ops and data).  It is taken after group_lock.
+ * Backend ioctls run under it for read, so the backend cannot be released
+ * under a running ioctl; attach, detach and release run under it for write.
+ *
+ * vfio.iommu_drivers_lock (mutex) protects the backend registry; it nests
+ * inside container->group_lock.
+ *
+ * group->device_lock (mutex) protects group->device_list.  A device is on
+ * that list from registration until its last reference is put, and that
+ * final put happens under device_lock (kref_put_mutex), which unlinks the
+ * device before dropping the lock; so kref_get() on a device found under
+ * device_lock is always safe.  An open device file holds one reference,
+ * a reference on the group file (so the group cannot leave its container
+ * while devices are open) and one container user.
+ *
+ * device->open_lock (mutex) serialises the bus driver's open_device and
+ * close_device; it is taken without any of the locks above held.
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/cdev.h>
+#include <linux/compat.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/iommu.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#define DRIVER_VERSION	"0.1"
+#define DRIVER_DESC	"VFIO - user level meta-driver"
+
+static struct vfio {
+	struct class *group_class;
+	dev_t group_devt;
+	struct ida group_ida;
+	struct mutex group_lock;	/* group_list, final group put */
+	struct list_head group_list;
+	struct mutex iommu_drivers_lock;	/* iommu_drivers_list */
+	struct list_head iommu_drivers_list;
+} vfio;
+
+struct vfio_iommu_driver {
+	const struct vfio_iommu_driver_ops *ops;
+	struct list_head vfio_next;	/* on vfio.iommu_drivers_list */
+};
+
+struct vfio_container {
+	struct kref kref;		/* the container file, each group */
+	struct rw_semaphore group_lock;
+	struct list_head group_list;	/* attached groups */
+	const struct vfio_iommu_driver_ops *iommu_ops;
+	void *iommu_data;
+};
+
+struct vfio_group {
+	struct device dev;		/* owns the memory */
+	struct cdev cdev;		/* /dev/vfio/<N> */
+	struct kref users;		/* registered devices */
+	struct iommu_group *iommu_group; /* NULL once the last device left */
+	struct list_head vfio_next;	/* on vfio.group_list */
+
+	struct mutex device_lock;	/* device_list, final device put */
+	struct list_head device_list;
+
+	struct mutex group_lock;	/* container, users, opened_file */
+	struct vfio_container *container;
+	struct list_head container_next; /* on container->group_list */
+	unsigned int container_users;
+	struct file *opened_file;
+};
+
+/*
+ * IOMMU backend registry
+ */
+
+/**
+ * vfio_register_iommu_driver - make an IOMMU backend available
+ * @ops: the backend's callbacks; must stay valid until unregistered
+ *
+ * Return: 0, -EINVAL if @ops is already registered, or -ENOMEM.
+ */
+int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops)
+{
+	struct vfio_iommu_driver *driver, *tmp;
+
+	if (WARN_ON(!ops->open || !ops->release || !ops->ioctl ||
+		    !ops->attach_group || !ops->detach_group))
+		return -EINVAL;
+
+	driver = kzalloc(sizeof(*driver), GFP_KERNEL);
+	if (!driver)
+		return -ENOMEM;
+	driver->ops = ops;
+
+	mutex_lock(&vfio.iommu_drivers_lock);
+	list_for_each_entry(tmp, &vfio.iommu_drivers_list, vfio_next) {
+		if (tmp->ops == ops) {
+			mutex_unlock(&vfio.iommu_drivers_lock);
+			kfree(driver);
+			return -EINVAL;
+		}
+	}
+	list_add(&driver->vfio_next, &vfio.iommu_drivers_list);
+	mutex_unlock(&vfio.iommu_drivers_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_register_iommu_driver);
+
+/**
+ * vfio_unregister_iommu_driver - remove an IOMMU backend
+ * @ops: the callbacks given to vfio_register_iommu_driver()
+ *
+ * No container uses the backend any more: each one holds a reference on
+ * the backend's module.
+ */
+void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops)
+{
+	struct vfio_iommu_driver *driver;
+
+	mutex_lock(&vfio.iommu_drivers_lock);
+	list_for_each_entry(driver, &vfio.iommu_drivers_list, vfio_next) {
+		if (driver->ops == ops) {
+			list_del(&driver->vfio_next);
+			kfree(driver);
+			break;
+		}
+	}
+	mutex_unlock(&vfio.iommu_drivers_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_unregister_iommu_driver);
+
+/*
+ * Containers
+ */
+
+static void vfio_container_release(struct kref *kref)
+{
+	struct vfio_container *container =
+		container_of(kref, struct vfio_container, kref);
+
+	WARN_ON(container->iommu_ops || !list_empty(&container->group_list));
+	kfree(container);
+}
+
+static void vfio_container_put(struct vfio_container *container)
+{
+	kref_put(&container->kref, vfio_container_release);
+}
+
+/* Asks one backend about an extension, with its module pinned. */
+static long vfio_iommu_driver_check(const struct vfio_iommu_driver_ops *ops,
+				    unsigned long arg)
+{
+	long ret;
+
+	if (!try_module_get(ops->owner))
+		return 0;
+	ret = ops->ioctl(NULL, VFIO_CHECK_EXTENSION, arg);
+	module_put(ops->owner);
+	return ret;
+}
+
+static long vfio_container_check_extension(struct vfio_container *container,
+					   unsigned long arg)
+{
+	struct vfio_iommu_driver *driver;
+	long ret = 0;
+
+	down_read(&container->group_lock);
+	if (container->iommu_ops) {
+		ret = container->iommu_ops->ioctl(container->iommu_data,
+						  VFIO_CHECK_EXTENSION, arg);
+		goto out_unlock;
+	}
+
+	/* No backend yet: the first one that knows the extension answers. */
+	mutex_lock(&vfio.iommu_drivers_lock);
+	list_for_each_entry(driver, &vfio.iommu_drivers_list, vfio_next) {
+		ret = vfio_iommu_driver_check(driver->ops, arg);
+		if (ret > 0)
+			break;
+	}
+	mutex_unlock(&vfio.iommu_drivers_lock);
+
+out_unlock:
+	up_read(&container->group_lock);
+	return ret;
+}
+
+static int vfio_container_attach_all(struct vfio_container *container,
+				     const struct vfio_iommu_driver_ops *ops,
+				     void *data)
+{
+	struct vfio_group *group;
+	int ret;
+
+	lockdep_assert_held_write(&container->group_lock);
+
+	list_for_each_entry(group, &container->group_list, container_next) {
+		ret = ops->attach_group(data, group->iommu_group);
+		if (ret)
+			goto err_detach;
+	}
+	return 0;
+
+err_detach:
+	list_for_each_entry_continue_reverse(group, &container->group_list,
+					     container_next)
+		ops->detach_group(data, group->iommu_group);
+	return ret;
+}
+
+static long vfio_container_set_iommu(struct vfio_container *container,
+				     unsigned long arg)
+{
+	struct vfio_iommu_driver *driver;
+	long ret = -ENODEV;
+
+	down_write(&container->group_lock);
+
+	/*
+	 * Only a container that holds a group may enable an IOMMU, and it
+	 * does so once: removing every group takes the backend away again.
+	 */
+	if (list_empty(&container->group_list) || container->iommu_ops) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+
+	mutex_lock(&vfio.iommu_drivers_lock);
+	list_for_each_entry(driver, &vfio.iommu_drivers_list, vfio_next) {
+		const struct vfio_iommu_driver_ops *ops = driver->ops;
+		void *data;
+
+		if (!try_module_get(ops->owner))
+			continue;
+
+		/* SET_IOMMU's argument is an extension of the backend's. */
+		if (ops->ioctl(NULL, VFIO_CHECK_EXTENSION, arg) <= 0) {
+			module_put(ops->owner);
+			continue;
+		}
+
+		data = ops->open(arg);
+		if (IS_ERR(data)) {
+			ret = PTR_ERR(data);
+			module_put(ops->owner);
+			continue;
+		}
+
+		ret = vfio_container_attach_all(container, ops, data);
+		if (ret) {
+			ops->release(data);
+			module_put(ops->owner);
+			continue;
+		}
+
+		container->iommu_ops = ops;
+		container->iommu_data = data;
+		break;
+	}
+	mutex_unlock(&vfio.iommu_drivers_lock);
+
+out_unlock:
+	up_write(&container->group_lock);
+	return ret;
+}
+
+static long vfio_container_ioctl(struct file *filep, unsigned int cmd,
+				 unsigned long arg)
+{
+	struct vfio_container *container = filep->private_data;
+	long ret = -EINVAL;
+
+	switch (cmd) {
+	case VFIO_GET_API_VERSION:
+		return VFIO_API_VERSION;
+	case VFIO_CHECK_EXTENSION:
+		return vfio_container_check_extension(container, arg);
+	case VFIO_SET_IOMMU:
+		return vfio_container_set_iommu(container, arg);
+	}
+
+	/* Everything else belongs to the backend, if there is one yet. */
+	down_read(&container->group_lock);
+	if (container->iommu_ops)
+		ret = container->iommu_ops->ioctl(container->iommu_data, cmd,
+						  arg);
+	up_read(&container->group_lock);
+	return ret;
+}
+
+static int vfio_container_open(struct inode *inode, struct file *filep)
+{
+	struct vfio_container *container;
+
+	container = kzalloc(sizeof(*container), GFP_KERNEL_ACCOUNT);
+	if (!container)
+		return -ENOMEM;
+
+	kref_init(&container->kref);
+	init_rwsem(&container->group_lock);
+	INIT_LIST_HEAD(&container->group_list);
+	filep->private_data = container;
+	return 0;
+}
+
+static int vfio_container_file_release(struct inode *inode,
+				       struct file *filep)
+{
+	vfio_container_put(filep->private_data);
+	return 0;
+}
+
+static const struct file_operations vfio_container_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vfio_container_open,
+	.release	= vfio_container_file_release,
+	.unlocked_ioctl	= vfio_container_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static struct miscdevice vfio_dev = {
+	.minor		= VFIO_MINOR,
+	.name		= "vfio",
+	.fops		= &vfio_container_fops,
+	.nodename	= "vfio/vfio",
+	.mode		= 0666,
+};
+
+/*
+ * Groups and containers
+ */
+
+static int vfio_group_attach_container(struct vfio_group *group,
+				       struct vfio_container *container)
+{
+	int ret;
+
+	lockdep_assert_held(&group->group_lock);
+
+	down_write(&container->group_lock);
+
+	/* Fails with -EBUSY while a kernel driver owns a device's DMA. */
+	ret = iommu_group_claim_dma_owner(group->iommu_group, group);
+	if (ret)
+		goto out_unlock;
+
+	if (container->iommu_ops) {
+		ret = container->iommu_ops->attach_group(container->iommu_data,
+							 group->iommu_group);
+		if (ret) {
+			iommu_group_release_dma_owner(group->iommu_group);
+			goto out_unlock;
+		}
+	}
+
+	kref_get(&container->kref);
+	list_add(&group->container_next, &container->group_list);
+	group->container = container;
+	group->container_users = 1;
+
+out_unlock:
+	up_write(&container->group_lock);
+	return ret;
+}
+
+static void vfio_group_detach_container(struct vfio_group *group)
+{
+	struct vfio_container *container = group->container;
+	const struct vfio_iommu_driver_ops *ops;
+
+	lockdep_assert_held(&group->group_lock);
+	WARN_ON(group->container_users != 1);
+
+	down_write(&container->group_lock);
+	ops = container->iommu_ops;
+	if (ops)
+		ops->detach_group(container->iommu_data, group->iommu_group);
+	iommu_group_release_dma_owner(group->iommu_group);
+
+	list_del(&group->container_next);
+	group->container = NULL;
+	group->container_users = 0;
+
+	/* A container without groups loses its IOMMU backend. */
+	if (ops && list_empty(&container->group_list)) {
+		ops->release(container->iommu_data);
+		module_put(ops->owner);
+		container->iommu_ops = NULL;
+		container->iommu_data = NULL;
+	}
+	up_write(&container->group_lock);
+
+	vfio_container_put(container);
+}
+
+static int vfio_group_ioctl_set_container(struct vfio_group *group,
+					  int __user *arg)
+{
+	struct fd f;
+	int ret;
+	int fd;
+
+	if (get_user(fd, arg))
+		return -EFAULT;
+
+	f = fdget(fd);
+	if (!f.file)
+		return -EBADF;
+
+	mutex_lock(&group->group_lock);
+	if (group->container) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (!group->iommu_group) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	if (f.file->f_op != &vfio_container_fops) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	ret = vfio_group_attach_container(group, f.file->private_data);
+
+out_unlock:
+	mutex_unlock(&group->group_lock);
+	fdput(f);
+	return ret;
+}
+
+static int vfio_group_ioctl_unset_container(struct vfio_group *group)
+{
+	int ret = 0;
+
+	mutex_lock(&group->group_lock);
+	if (!group->container)
+		ret = -EINVAL;
+	else if (group->container_users != 1)
+		ret = -EBUSY;	/* device files are open */
+	else
+		vfio_group_detach_container(group);
+	mutex_unlock(&group->group_lock);
+	return ret;
+}
+
+static int vfio_group_ioctl_get_status(struct vfio_group *group,
+				       struct vfio_group_status __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_group_status, flags);
+	struct vfio_group_status status;
+
+	if (copy_from_user(&status, arg, minsz))
+		return -EFAULT;
+	if (status.argsz < minsz)
+		return -EINVAL;
+
+	status.flags = 0;
+	mutex_lock(&group->group_lock);
+	if (!group->iommu_group) {
+		mutex_unlock(&group->group_lock);
+		return -ENODEV;
+	}
+	/*
+	 * Viable: no device of the IOMMU group is bound to a kernel driver
+	 * that uses the DMA API.  Drivers that hand devices to userspace
+	 * (vfio bus drivers, pci-stub, pcieport) declare driver_managed_dma
+	 * and claim nothing, and the IOMMU core then refuses any other driver
+	 * for as long as we own the group.
+	 */
+	if (group->container)
+		status.flags |= VFIO_GROUP_FLAGS_CONTAINER_SET |
+				VFIO_GROUP_FLAGS_VIABLE;
+	else if (!iommu_group_dma_owner_claimed(group->iommu_group))
+		status.flags |= VFIO_GROUP_FLAGS_VIABLE;
+	mutex_unlock(&group->group_lock);
+
+	if (copy_to_user(arg, &status, minsz))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Devices
+ */
+
+static void vfio_device_last_put(struct kref *kref)
+{
+	struct vfio_device *device =
+		container_of(kref, struct vfio_device, kref);
+	struct vfio_group *group = device->group;
+
+	list_del_init(&device->group_next);
+	mutex_unlock(&group->device_lock);
+	complete(&device->comp);
+}
+
+static void vfio_device_put(struct vfio_device *device)
+{
+	kref_put_mutex(&device->kref, vfio_device_last_put,
+		       &device->group->device_lock);
+}
+
+/* Returns a referenced device of @group whose name matches @buf. */
+static struct vfio_device *vfio_group_find_device(struct vfio_group *group,
+						  const char *buf)
+{
+	struct vfio_device *it, *device = ERR_PTR(-ENODEV);
+	int ret;
+
+	mutex_lock(&group->device_lock);
+	list_for_each_entry(it, &group->device_list, group_next) {
+		if (it->ops->match)
+			ret = it->ops->match(it, buf);
+		else
+			ret = !strcmp(dev_name(it->dev), buf);
+		if (ret < 0) {
+			device = ERR_PTR(ret);
+			break;
+		}
+		if (ret) {
+			/* Safe: the final put would need device_lock. */
+			kref_get(&it->kref);
+			device = it;
+			break;
+		}
+	}
+	mutex_unlock(&group->device_lock);
+	return device;
+}
+
+/* Makes the device's open file a user of the group's container. */
+static int vfio_device_assign_container(struct vfio_device *device)
+{
+	struct vfio_group *group = device->group;
+	int ret = 0;
+
+	mutex_lock(&group->group_lock);
+	if (!group->container) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	down_read(&group->container->group_lock);
+	if (!group->container->iommu_ops)
+		ret = -EINVAL;
+	up_read(&group->container->group_lock);
+	if (ret)
+		goto out_unlock;
+
+	get_file(group->opened_file);
+	group->container_users++;
+out_unlock:
+	mutex_unlock(&group->group_lock);
+	return ret;
+}
+
+static void vfio_device_unassign_container(struct vfio_device *device)
+{
+	struct vfio_group *group = device->group;
+	struct file *group_file;
+
+	mutex_lock(&group->group_lock);
+	WARN_ON(group->container_users <= 1);
+	group->container_users--;
+	group_file = group->opened_file;
+	mutex_unlock(&group->group_lock);
+	fput(group_file);
+}
+
+static int vfio_device_first_open(struct vfio_device *device)
+{
+	int ret = 0;
+
+	mutex_lock(&device->open_lock);
+	if (!device->open_count && device->ops->open_device)
+		ret = device->ops->open_device(device);
+	if (!ret)
+		device->open_count++;
+	mutex_unlock(&device->open_lock);
+	return ret;
+}
+
+static void vfio_device_last_close(struct vfio_device *device)
+{
+	mutex_lock(&device->open_lock);
+	if (!WARN_ON(!device->open_count) && !--device->open_count &&
+	    device->ops->close_device)
+		device->ops->close_device(device);
+	mutex_unlock(&device->open_lock);
+}
+
+static int vfio_device_fops_release(struct inode *inode, struct file *filep)
+{
+	struct vfio_device *device = filep->private_data;
+
+	vfio_device_last_close(device);
+	module_put(device->dev->driver->owner);
+	vfio_device_unassign_container(device);
+	vfio_device_put(device);
+	return 0;
+}
+
+static ssize_t vfio_device_fops_read(struct file *filep, char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	struct vfio_device *device = filep->private_data;
+
+	if (!device->ops->read)
+		return -EINVAL;
+	return device->ops->read(device, buf, count, ppos);
+}
+
+static ssize_t vfio_device_fops_write(struct file *filep,
+				      const char __user *buf,
+				      size_t count, loff_t *ppos)
+{
+	struct vfio_device *device = filep->private_data;
+
+	if (!device->ops->write)
+		return -EINVAL;
+	return device->ops->write(device, buf, count, ppos);
+}
+
+static long vfio_device_fops_ioctl(struct file *filep, unsigned int cmd,
+				   unsigned long arg)
+{
+	struct vfio_device *device = filep->private_data;
+
+	if (!device->ops->ioctl)
+		return -EINVAL;
+	return device->ops->ioctl(device, cmd, arg);
+}
+
+static int vfio_device_fops_mmap(struct file *filep,
+				 struct vm_area_struct *vma)
+{
+	struct vfio_device *device = filep->private_data;
+
+	if (!device->ops->mmap)
+		return -EINVAL;
+	return device->ops->mmap(device, vma);
+}
+
+static const struct file_operations vfio_device_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vfio_device_fops_release,
+	.read		= vfio_device_fops_read,
+	.write		= vfio_device_fops_write,
+	.unlocked_ioctl	= vfio_device_fops_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= vfio_device_fops_mmap,
+};
+
+/* Opens a file for @device; consumes the caller's device reference. */
+static struct file *vfio_device_open_file(struct vfio_device *device)
+{
+	struct file *filep;
+	int ret;
+
+	ret = vfio_device_assign_container(device);
+	if (ret)
+		goto err_put;
+
+	if (!try_module_get(device->dev->driver->owner)) {
+		ret = -ENODEV;
+		goto err_unassign;
+	}
+
+	ret = vfio_device_first_open(device);
+	if (ret)
+		goto err_module_put;
+
+	filep = anon_inode_getfile("[vfio-device]", &vfio_device_fops,
+				   device, O_RDWR);
+	if (IS_ERR(filep)) {
+		ret = PTR_ERR(filep);
+		goto err_close;
+	}
+	/* Region offsets are absolute: allow pread/pwrite. */
+	filep->f_mode |= FMODE_PREAD | FMODE_PWRITE;
+	return filep;
+
+err_close:
+	vfio_device_last_close(device);
+err_module_put:
+	module_put(device->dev->driver->owner);
+err_unassign:
+	vfio_device_unassign_container(device);
+err_put:
+	vfio_device_put(device);
+	return ERR_PTR(ret);
+}
+
+static int vfio_group_ioctl_get_device_fd(struct vfio_group *group,
+					  char __user *arg)
+{
+	struct vfio_device *device;
+	struct file *filep;
+	char *buf;
+	int fd;
+
+	buf = strndup_user(arg, PAGE_SIZE);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	device = vfio_group_find_device(group, buf);
+	kfree(buf);
+	if (IS_ERR(device))
+		return PTR_ERR(device);
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		vfio_device_put(device);
+		return fd;
+	}
+
+	filep = vfio_device_open_file(device);
+	if (IS_ERR(filep)) {
+		put_unused_fd(fd);
+		return PTR_ERR(filep);
+	}
+	fd_install(fd, filep);
+	return fd;
+}
+
+/*
+ * Group files
+ */
+
+static long vfio_group_fops_ioctl(struct file *filep, unsigned int cmd,
+				  unsigned long arg)
+{
+	struct vfio_group *group = filep->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VFIO_GROUP_GET_STATUS:
+		return vfio_group_ioctl_get_status(group, uarg);
+	case VFIO_GROUP_SET_CONTAINER:
+		return vfio_group_ioctl_set_container(group, uarg);
+	case VFIO_GROUP_UNSET_CONTAINER:
+		return vfio_group_ioctl_unset_container(group);
+	case VFIO_GROUP_GET_DEVICE_FD:
+		return vfio_group_ioctl_get_device_fd(group, uarg);
+	}
+	return -ENOTTY;
+}
+
+static int vfio_group_fops_open(struct inode *inode, struct file *filep)
+{
+	struct vfio_group *group =
+		container_of(inode->i_cdev, struct vfio_group, cdev);
+	int ret = 0;
+
+	mutex_lock(&group->group_lock);
+	if (!group->iommu_group)
+		ret = -ENODEV;		/* raced with the last device leaving */
+	else if (group->opened_file)
+		ret = -EBUSY;
+	else
+		group->opened_file = filep;
+	mutex_unlock(&group->group_lock);
+
+	if (!ret)
+		filep->private_data = group;
+	return ret;
+}
+
+static int vfio_group_fops_release(struct inode *inode, struct file *filep)
+{
+	struct vfio_group *group = filep->private_data;
+
+	/* Open device files hold this file, so none is open now. */
+	mutex_lock(&group->group_lock);
+	if (group->container)
+		vfio_group_detach_container(group);
+	group->opened_file = NULL;
+	mutex_unlock(&group->group_lock);
+	return 0;
+}
+
+static const struct file_operations vfio_group_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vfio_group_fops_open,
+	.release	= vfio_group_fops_release,
+	.unlocked_ioctl	= vfio_group_fops_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/*
+ * Group lifetime
+ */
+
+static void vfio_group_dev_release(struct device *dev)
+{
+	struct vfio_group *group = container_of(dev, struct vfio_group, dev);
+
+	ida_free(&vfio.group_ida, MINOR(group->dev.devt));
+	mutex_destroy(&group->device_lock);
+	mutex_destroy(&group->group_lock);
+	kfree(group);
+}
+
+static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group)
+{
+	struct vfio_group *group;
+	int minor;
+	int ret;
+
+	lockdep_assert_held(&vfio.group_lock);
+
+	group = kzalloc(sizeof(*group), GFP_KERNEL);
+	if (!group)
+		return ERR_PTR(-ENOMEM);
+
+	minor = ida_alloc_max(&vfio.group_ida, MINORMASK, GFP_KERNEL);
+	if (minor < 0) {
+		kfree(group);
+		return ERR_PTR(minor);
+	}
+
+	kref_init(&group->users);
+	mutex_init(&group->device_lock);
+	INIT_LIST_HEAD(&group->device_list);
+	mutex_init(&group->group_lock);
+	group->iommu_group = iommu_group;
+
+	/* From here on, put_device() frees the group and its minor. */
+	device_initialize(&group->dev);
+	group->dev.devt = MKDEV(MAJOR(vfio.group_devt), minor);
+	group->dev.class = vfio.group_class;
+	group->dev.release = vfio_group_dev_release;
+	cdev_init(&group->cdev, &vfio_group_fops);
+	group->cdev.owner = THIS_MODULE;
+
+	ret = dev_set_name(&group->dev, "%d", iommu_group_id(iommu_group));
+	if (ret)
+		goto err_put;
+	ret = cdev_device_add(&group->cdev, &group->dev);
+	if (ret)
+		goto err_put;
+
+	list_add(&group->vfio_next, &vfio.group_list);
+	return group;
+
+err_put:
+	put_device(&group->dev);
+	return ERR_PTR(ret);
+}
+
+/* Returns the group of @iommu_group with one more user; takes over the
+ * caller's @iommu_group reference when it creates the group.
+ */
+static struct vfio_group *vfio_group_get(struct iommu_group *iommu_group)
+{
+	struct vfio_group *group;
+
+	mutex_lock(&vfio.group_lock);
+	list_for_each_entry(group, &vfio.group_list, vfio_next) {
+		if (group->iommu_group == iommu_group) {
+			kref_get(&group->users);
+			mutex_unlock(&vfio.group_lock);
+			iommu_group_put(iommu_group);
+			return group;
+		}
+	}
+	group = vfio_group_create(iommu_group);
+	mutex_unlock(&vfio.group_lock);
+	return group;
+}
+
+static void vfio_group_last_put(struct kref *kref)
+{
+	struct vfio_group *group = container_of(kref, struct vfio_group,
+						users);
+	struct iommu_group *iommu_group;
+
+	list_del(&group->vfio_next);
+	cdev_device_del(&group->cdev, &group->dev);
+	mutex_unlock(&vfio.group_lock);
+
+	/*
+	 * No device is left, so no device file is open; a group file may
+	 * still be, and from now on finds no IOMMU group.
+	 */
+	mutex_lock(&group->group_lock);
+	if (group->container)
+		vfio_group_detach_container(group);
+	iommu_group = group->iommu_group;
+	group->iommu_group = NULL;
+	mutex_unlock(&group->group_lock);
+
+	iommu_group_put(iommu_group);
+	put_device(&group->dev);
+}
+
+static void vfio_group_put(struct vfio_group *group)
+{
+	kref_put_mutex(&group->users, vfio_group_last_put, &vfio.group_lock);
+}
+
+/*
+ * Bus driver interface
+ */
+
+/**
+ * vfio_init_group_dev - initialise a device before registration
+ * @vdev: the device, embedded in the bus driver's structure
+ * @dev: the physical device
+ * @ops: the bus driver's callbacks
+ */
+void vfio_init_group_dev(struct vfio_device *vdev, struct device *dev,
+			 const struct vfio_device_ops *ops)
+{
+	memset(vdev, 0, sizeof(*vdev));
+	vdev->dev = dev;
+	vdev->ops = ops;
+	kref_init(&vdev->kref);
+	init_completion(&vdev->comp);
+	INIT_LIST_HEAD(&vdev->group_next);
+	mutex_init(&vdev->open_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_init_group_dev);
+
+/**
+ * vfio_register_group_dev - expose a device to userspace
+ * @vdev: a device prepared with vfio_init_group_dev()
+ *
+ * Adds @vdev to the VFIO group of its IOMMU group, creating
+ * /dev/vfio/<N> if it is the group's first device.
+ *
+ * Return: 0; -EINVAL if the device has no IOMMU group; -EBUSY if it is
+ * already registered; or -ENOMEM.
+ */
+int vfio_register_group_dev(struct vfio_device *vdev)
+{
+	struct iommu_group *iommu_group;
+	struct vfio_group *group;
+	struct vfio_device *it;
+
+	iommu_group = iommu_group_get(vdev->dev);
+	if (!iommu_group)
+		return -EINVAL;
+
+	group = vfio_group_get(iommu_group);
+	if (IS_ERR(group)) {
+		iommu_group_put(iommu_group);
+		return PTR_ERR(group);
+	}
+
+	mutex_lock(&group->device_lock);
+	list_for_each_entry(it, &group->device_list, group_next) {
+		if (it->dev == vdev->dev) {
+			mutex_unlock(&group->device_lock);
+			dev_warn(vdev->dev, "device already registered with VFIO\n");
+			vfio_group_put(group);
+			return -EBUSY;
+		}
+	}
+	get_device(vdev->dev);
+	vdev->group = group;
+	kref_init(&vdev->kref);		/* the registration reference */
+	reinit_completion(&vdev->comp);
+	list_add(&vdev->group_next, &group->device_list);
+	mutex_unlock(&group->device_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_register_group_dev);
+
+/**
+ * vfio_unregister_group_dev - withdraw a device from userspace
+ * @vdev: a device registered with vfio_register_group_dev()
+ *
+ * Drops the registration reference and sleeps until every file of the
+ * device is closed, asking the bus driver to have userspace let go
+ * (ops->request) every ten seconds meanwhile.  When it returns, no
+ * callback of @vdev runs any more.
+ */
+void vfio_unregister_group_dev(struct vfio_device *vdev)
+{
+	struct vfio_group *group = vdev->group;
+	bool interrupted = false;
+	unsigned int i = 0;
+	long rc;
+
+	vfio_device_put(vdev);
+
+	rc = try_wait_for_completion(&vdev->comp);
+	while (rc <= 0) {
+		if (vdev->ops->request)
+			vdev->ops->request(vdev, i++);
+
+		if (interrupted) {
+			rc = wait_for_completion_timeout(&vdev->comp, 10 * HZ);
+			continue;
+		}
+		rc = wait_for_completion_interruptible_timeout(&vdev->comp,
+							       10 * HZ);
+		if (rc < 0) {
+			interrupted = true;
+			dev_warn(vdev->dev,
+				 "device in use: task \"%s\" (%d) blocked until it is released\n",
+				 current->comm, task_pid_nr(current));
+		}
+	}
+
+	put_device(vdev->dev);
+	vdev->group = NULL;
+	vfio_group_put(group);
+}
+EXPORT_SYMBOL_GPL(vfio_unregister_group_dev);
+
+/*
+ * Helpers for ioctl implementations
+ */
+
+/**
+ * vfio_info_cap_add - append a capability to an info capability chain
+ * @caps: the chain; caps->buf is reallocated, and freed on failure
+ * @size: size of the capability, header included
+ * @id: capability id
+ * @version: capability version
+ *
+ * Offsets in the chain count from the start of caps->buf; see
+ * vfio_info_cap_shift().
+ *
+ * Return: the zeroed capability with its header filled in, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
+					       size_t size, u16 id,
+					       u16 version)
+{
+	struct vfio_info_cap_header *header, *last;
+	void *buf;
+
+	if (WARN_ON(size < sizeof(*header)))
+		return ERR_PTR(-EINVAL);
+
+	buf = krealloc(caps->buf, caps->size + size, GFP_KERNEL);
+	if (!buf) {
+		kfree(caps->buf);
+		caps->buf = NULL;
+		caps->size = 0;
+		return ERR_PTR(-ENOMEM);
+	}
+
+	header = buf + caps->size;
+	memset(header, 0, size);
+	header->id = id;
+	header->version = version;
+
+	if (caps->size) {
+		for (last = buf; last->next; last = buf + last->next)
+			;
+		last->next = caps->size;
+	}
+
+	caps->buf = buf;
+	caps->size += size;
+	return header;
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_add);
+
+/**
+ * vfio_info_cap_shift - rebase the offsets of a capability chain
+ * @caps: the chain
+ * @offset: where caps->buf will sit in the structure returned to the user
+ */
+void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
+{
+	struct vfio_info_cap_header *cap;
+	void *buf = caps->buf;
+	u32 next;
+
+	if (!caps->size)
+		return;
+
+	for (cap = buf; cap->next; cap = buf + next) {
+		next = cap->next;
+		cap->next += offset;
+	}
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_shift);
+
+/**
+ * vfio_set_irqs_validate_and_prepare - check a VFIO_DEVICE_SET_IRQS header
+ * @hdr: the header, copied from userspace
+ * @num_irqs: number of interrupts of the index in @hdr
+ * @max_irq_type: number of interrupt indexes of the device
+ * @data_size: set to the size of the data that follows the header
+ *
+ * The action type is left to the caller.
+ *
+ * Return: 0, or -EINVAL if the header is malformed or out of range.
+ */
+int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
+				       int num_irqs, int max_irq_type,
+				       size_t *data_size)
+{
+	size_t minsz = offsetofend(struct vfio_irq_set, count);
+	size_t size;
+	u32 end;
+
+	*data_size = 0;
+
+	if (hdr->argsz < minsz || hdr->index >= max_irq_type ||
+	    hdr->flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK |
+			   VFIO_IRQ_SET_ACTION_TYPE_MASK))
+		return -EINVAL;
+
+	if (num_irqs < 0 || check_add_overflow(hdr->start, hdr->count, &end) ||
+	    hdr->start >= num_irqs || end > num_irqs)
+		return -EINVAL;
+
+	switch (hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
+	case VFIO_IRQ_SET_DATA_NONE:
+		size = 0;
+		break;
+	case VFIO_IRQ_SET_DATA_BOOL:
+		size = sizeof(u8);
+		break;
+	case VFIO_IRQ_SET_DATA_EVENTFD:
+		size = sizeof(s32);
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	/* count is below num_irqs, an int: the product cannot overflow. */
+	if (hdr->argsz - minsz < (size_t)hdr->count * size)
+		return -EINVAL;
+
+	*data_size = (size_t)hdr->count * size;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_set_irqs_validate_and_prepare);
+
+/*
+ * Module
+ */
+
+static char *vfio_devnode(struct device *dev, umode_t *mode)
+{
+	return kasprintf(GFP_KERNEL, "vfio/%s", dev_name(dev));
+}
+
+static int __init vfio_init(void)
+{
+	int ret;
+
+	ida_init(&vfio.group_ida);
+	mutex_init(&vfio.group_lock);
+	INIT_LIST_HEAD(&vfio.group_list);
+	mutex_init(&vfio.iommu_drivers_lock);
+	INIT_LIST_HEAD(&vfio.iommu_drivers_list);
+
+	ret = misc_register(&vfio_dev);
+	if (ret) {
+		pr_err("vfio: misc device register failed\n");
+		return ret;
+	}
+
+	vfio.group_class = class_create(THIS_MODULE, "vfio");
+	if (IS_ERR(vfio.group_class)) {
+		ret = PTR_ERR(vfio.group_class);
+		goto err_misc;
+	}
+	vfio.group_class->devnode = vfio_devnode;
+
+	ret = alloc_chrdev_region(&vfio.group_devt, 0, MINORMASK + 1, "vfio");
+	if (ret)
+		goto err_class;
+
+	pr_info(DRIVER_DESC " version: " DRIVER_VERSION "\n");
+	return 0;
+
+err_class:
+	class_destroy(vfio.group_class);
+err_misc:
+	misc_deregister(&vfio_dev);
+	return ret;
+}
+
+static void __exit vfio_cleanup(void)
+{
+	WARN_ON(!list_empty(&vfio.group_list));
+	unregister_chrdev_region(vfio.group_devt, MINORMASK + 1);
+	class_destroy(vfio.group_class);
+	misc_deregister(&vfio_dev);
+	ida_destroy(&vfio.group_ida);
+}
+
+module_init(vfio_init);
+module_exit(vfio_cleanup);
+
+MODULE_VERSION(DRIVER_VERSION);
+MODULE_LICENSE("GPL v2");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_ALIAS_MISCDEV(VFIO_MINOR);
+MODULE_ALIAS("devname:vfio/vfio");
+MODULE_SOFTDEP("post: vfio_iommu_type1");
