@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vfio-pci device fd of an edu: VFIO_GROUP_GET_DEVICE_FD and its
+ * errors, the container kept busy by a device fd, closing and reopening,
+ * VFIO_DEVICE_GET_INFO / GET_REGION_INFO / GET_IRQ_INFO, config space and
+ * BAR0 through read/write and mmap, and INTx and MSI interrupts signalled
+ * through eventfds when the edu raises them.
+ *
+ * Error codes are those of Debian's stock 6.1 modules.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <linux/pci_regs.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+#define IRQ_TIMEOUT_MS	2000
+
+static const char *edu0;
+
+/* A container and EDU0's group, nothing set. */
+FIXTURE(nodev)
+{
+	int container;
+	int group;
+};
+
+FIXTURE_SETUP(nodev)
+{
+	self->container = -1;
+	self->group = -1;
+	self->container = vfio_open_container();
+	ASSERT_LE(0, self->container);
+	self->group = vfio_open_group(edu0);
+	ASSERT_LE(0, self->group);
+}
+
+FIXTURE_TEARDOWN(nodev)
+{
+	if (self->group >= 0)
+		close(self->group);
+	if (self->container >= 0)
+		close(self->container);
+}
+
+TEST_F(nodev, get_device_fd_without_container)
+{
+	EXPECT_EQ(-EINVAL, vfio_get_device_fd(self->group, edu0));
+}
+
+TEST_F(nodev, get_device_fd_before_set_iommu)
+{
+	ASSERT_EQ(0, vfio_group_set_container(self->group, self->container));
+	EXPECT_EQ(-EINVAL, vfio_get_device_fd(self->group, edu0));
+	/* still fine once the IOMMU is set */
+	ASSERT_EQ(0, vfio_set_iommu(self->container, VFIO_TYPE1v2_IOMMU));
+	ASSERT_LE(0, vfio_get_device_fd(self->group, edu0));
+}
+
+/* EDU0 opened, BAR0 mapped, memory decode and bus master on. */
+FIXTURE(dev)
+{
+	struct vfio_dev d;
+	int efd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->efd = -1;
+	vfio_dev_init(&self->d, edu0);
+	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, edu_map_bar0(&self->d));
+	ASSERT_EQ(0, edu_enable(&self->d));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->efd >= 0)
+		close(self->efd);
+	vfio_dev_close(&self->d);
+}
+
+TEST_F(dev, get_device_fd_bad_names)
+{
+	char name[128];
+
+	EXPECT_EQ(-ENODEV, vfio_get_device_fd(self->d.group, "0000:ff:1f.7"));
+	EXPECT_EQ(-ENODEV, vfio_get_device_fd(self->d.group, ""));
+	/* vfio-pci matches the name as a prefix followed by options */
+	snprintf(name, sizeof(name), "%sx", edu0);
+	EXPECT_EQ(-ENODEV, vfio_get_device_fd(self->d.group, name));
+	snprintf(name, sizeof(name), "%s bogus=1", edu0);
+	EXPECT_EQ(-EINVAL, vfio_get_device_fd(self->d.group, name));
+	/* DPDK asks this first; the edu is neither a PF nor a VF */
+	snprintf(name, sizeof(name),
+		 "%s vf_token=2ab74924-c335-45f4-9b16-8569e5b08258", edu0);
+	EXPECT_EQ(-EINVAL, vfio_get_device_fd(self->d.group, name));
+}
+
+/* Stock vfio lets a device be opened more than once. */
+TEST_F(dev, second_device_fd)
+{
+	int fd = vfio_get_device_fd(self->d.group, edu0);
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	ASSERT_LE(0, fd);
+	EXPECT_NE(self->d.device, fd);
+	EXPECT_EQ(0, vfio_ioctl(fd, VFIO_DEVICE_GET_INFO, &info));
+	close(fd);
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+}
+
+TEST_F(dev, device_fd_keeps_container_busy)
+{
+	uint32_t flags;
+
+	EXPECT_EQ(-EBUSY, vfio_group_unset_container(self->d.group));
+	ASSERT_EQ(0, vfio_group_status(self->d.group, &flags));
+	EXPECT_EQ(GROUP_VIABLE | GROUP_CONTAINER_SET, flags);
+
+	munmap((void *)self->d.bar0_map, self->d.bar0.size);
+	self->d.bar0_map = NULL;
+	ASSERT_EQ(0, close(self->d.device));
+	self->d.device = -1;
+	EXPECT_EQ(0, vfio_group_unset_container(self->d.group));
+}
+
+TEST_F(dev, close_and_reopen)
+{
+	uint32_t val;
+	int fd;
+
+	munmap((void *)self->d.bar0_map, self->d.bar0.size);
+	self->d.bar0_map = NULL;
+	ASSERT_EQ(0, close(self->d.device));
+	self->d.device = -1;
+
+	fd = vfio_get_device_fd(self->d.group, edu0);
+	ASSERT_LE(0, fd);
+	self->d.device = fd;
+	ASSERT_EQ(0, edu_enable(&self->d));
+	ASSERT_EQ(0, vfio_region_read(fd, &self->d.bar0, EDU_REG_ID, &val,
+				      sizeof(val)));
+	EXPECT_EQ(EDU_ID_VALUE, val);
+	ASSERT_EQ(0, edu_map_bar0(&self->d));
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+}
+
+TEST_F(dev, device_info)
+{
+	struct vfio_device_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	ASSERT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & VFIO_DEVICE_FLAGS_PCI);
+	EXPECT_FALSE(info.flags & VFIO_DEVICE_FLAGS_PLATFORM);
+	/* QEMU wants at least 8 regions and 3 IRQ indexes */
+	EXPECT_LE((uint32_t)VFIO_PCI_NUM_REGIONS, info.num_regions);
+	EXPECT_LE((uint32_t)VFIO_PCI_NUM_IRQS, info.num_irqs);
+
+	/* the minimum argsz ends at num_irqs */
+	memset(&info, 0, sizeof(info));
+	info.argsz = offsetofend(struct vfio_device_info, num_irqs);
+	EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & VFIO_DEVICE_FLAGS_PCI);
+
+	info.argsz = offsetof(struct vfio_device_info, num_irqs);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO,
+				      &info));
+	info.argsz = 0;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO,
+				      &info));
+}
+
+/* VFIO_DEVICE_RESET works exactly when GET_INFO says so (edu: no). */
+TEST_F(dev, reset_matches_flags)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	ASSERT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
+	if (info.flags & VFIO_DEVICE_FLAGS_RESET) {
+		EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_RESET,
+					NULL));
+	} else {
+		EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device,
+					      VFIO_DEVICE_RESET, NULL));
+	}
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+}
+
+TEST_F(dev, region_info)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info ri;
+	uint32_t i;
+
+	ASSERT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
+
+	ASSERT_EQ(0, vfio_region_info(self->d.device,
+				      VFIO_PCI_BAR0_REGION_INDEX, &ri));
+	EXPECT_EQ((uint32_t)VFIO_PCI_BAR0_REGION_INDEX, ri.index);
+	EXPECT_EQ((uint64_t)EDU_BAR0_SIZE, ri.size);
+	EXPECT_EQ((uint32_t)(VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE |
+			     VFIO_REGION_INFO_FLAG_MMAP),
+		  ri.flags & ~(uint32_t)VFIO_REGION_INFO_FLAG_CAPS);
+
+	ASSERT_EQ(0, vfio_region_info(self->d.device,
+				      VFIO_PCI_CONFIG_REGION_INDEX, &ri));
+	EXPECT_EQ((uint64_t)pci_config_size(edu0), ri.size);
+	EXPECT_LE(256U, ri.size);
+	EXPECT_EQ((uint32_t)(VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE), ri.flags);
+
+	/* BARs as sysfs has them, the edu's unused ones empty */
+	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX;
+	     i++) {
+		long long sz = pci_bar_size(edu0, i);
+
+		ASSERT_LE(0, sz);
+		ASSERT_EQ(0, vfio_region_info(self->d.device, i, &ri));
+		EXPECT_EQ((uint64_t)sz, ri.size);
+		if (!sz) {
+			EXPECT_EQ(0U, ri.flags);
+		}
+	}
+	/* every region has its own offset */
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
+		struct vfio_region_info other;
+		uint32_t j;
+
+		if (vfio_region_info(self->d.device, i, &ri))
+			continue;
+		for (j = i + 1; j < VFIO_PCI_NUM_REGIONS; j++) {
+			if (vfio_region_info(self->d.device, j, &other))
+				continue;
+			EXPECT_NE(ri.offset, other.offset);
+		}
+	}
+
+	/* the edu has no VGA region */
+	EXPECT_EQ(-EINVAL, vfio_region_info(self->d.device,
+					    VFIO_PCI_VGA_REGION_INDEX, &ri));
+	EXPECT_EQ(-EINVAL, vfio_region_info(self->d.device, info.num_regions,
+					    &ri));
+	EXPECT_EQ(-EINVAL, vfio_region_info(self->d.device, 0xffffffff, &ri));
+}
+
+TEST_F(dev, region_info_short_argsz)
+{
+	struct vfio_region_info ri;
+
+	memset(&ri, 0, sizeof(ri));
+	ri.index = VFIO_PCI_BAR0_REGION_INDEX;
+	ri.argsz = offsetofend(struct vfio_region_info, offset);
+	EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_REGION_INFO,
+				&ri));
+	EXPECT_EQ((uint64_t)EDU_BAR0_SIZE, ri.size);
+
+	ri.argsz = offsetof(struct vfio_region_info, offset);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device,
+				      VFIO_DEVICE_GET_REGION_INFO, &ri));
+	ri.argsz = 0;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device,
+				      VFIO_DEVICE_GET_REGION_INFO, &ri));
+}
+
+TEST_F(dev, config_space)
+{
+	uint16_t vendor, device, cmd;
+	uint8_t hdr;
+
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_VENDOR_ID, &vendor, 2));
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_DEVICE_ID, &device, 2));
+	EXPECT_EQ(EDU_VENDOR_ID, vendor);
+	EXPECT_EQ(EDU_DEVICE_ID, device);
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_HEADER_TYPE, &hdr, 1));
+	EXPECT_EQ(PCI_HEADER_TYPE_NORMAL, hdr & 0x7f);
+	/* edu_enable() wrote the command register: it stuck */
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_COMMAND, &cmd, 2));
+	EXPECT_EQ(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
+		  cmd & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+	/* a 4-byte read covers both ids */
+	{
+		uint32_t ids;
+
+		ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+					      0, &ids, 4));
+		EXPECT_EQ((uint32_t)EDU_DEVICE_ID << 16 | EDU_VENDOR_ID, ids);
+	}
+}
+
+TEST_F(dev, bar0_mmap)
+{
+	uint32_t x = 0x12345678;
+
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+	edu_write32(&self->d, EDU_REG_LIVENESS, x);
+	EXPECT_EQ(~x, edu_read32(&self->d, EDU_REG_LIVENESS));
+	edu_write32(&self->d, EDU_REG_LIVENESS, ~x);
+	EXPECT_EQ(x, edu_read32(&self->d, EDU_REG_LIVENESS));
+}
+
+TEST_F(dev, bar0_read_write)
+{
+	uint32_t val, x = 0xa5a55a5a;
+
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.bar0,
+				      EDU_REG_ID, &val, sizeof(val)));
+	EXPECT_EQ(EDU_ID_VALUE, val);
+	ASSERT_EQ(0, vfio_region_write(self->d.device, &self->d.bar0,
+				       EDU_REG_LIVENESS, &x, sizeof(x)));
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.bar0,
+				      EDU_REG_LIVENESS, &val, sizeof(val)));
+	EXPECT_EQ(~x, val);
+	/* both paths reach the same register */
+	EXPECT_EQ(~x, edu_read32(&self->d, EDU_REG_LIVENESS));
+	/* nothing beyond the end of the BAR */
+	EXPECT_EQ(-EINVAL, vfio_region_read(self->d.device, &self->d.bar0,
+					    self->d.bar0.size, &val,
+					    sizeof(val)));
+}
+
+TEST_F(dev, irq_info)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_irq_info ii;
+
+	ASSERT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
+
+	ASSERT_EQ(0, vfio_irq_info(self->d.device, VFIO_PCI_INTX_IRQ_INDEX,
+				   &ii));
+	EXPECT_EQ(1U, ii.count);
+	EXPECT_EQ((uint32_t)(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |
+			     VFIO_IRQ_INFO_AUTOMASKED), ii.flags);
+
+	ASSERT_EQ(0, vfio_irq_info(self->d.device, VFIO_PCI_MSI_IRQ_INDEX,
+				   &ii));
+	EXPECT_EQ(1U, ii.count);
+	EXPECT_EQ((uint32_t)(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE),
+		  ii.flags);
+
+	/* no MSI-X capability on the edu */
+	ASSERT_EQ(0, vfio_irq_info(self->d.device, VFIO_PCI_MSIX_IRQ_INDEX,
+				   &ii));
+	EXPECT_EQ(0U, ii.count);
+
+	/* the edu is a conventional PCI device: no error IRQ */
+	EXPECT_EQ(-EINVAL, vfio_irq_info(self->d.device,
+					 VFIO_PCI_ERR_IRQ_INDEX, &ii));
+
+	ASSERT_EQ(0, vfio_irq_info(self->d.device, VFIO_PCI_REQ_IRQ_INDEX,
+				   &ii));
+	EXPECT_EQ(1U, ii.count);
+
+	EXPECT_EQ(-EINVAL, vfio_irq_info(self->d.device, info.num_irqs, &ii));
+
+	memset(&ii, 0, sizeof(ii));
+	ii.argsz = offsetof(struct vfio_irq_info, count);
+	ii.index = VFIO_PCI_INTX_IRQ_INDEX;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device,
+				      VFIO_DEVICE_GET_IRQ_INFO, &ii));
+}
+
+/* INTx: fires, stays masked until unmasked, fires again. */
+TEST_F(dev, intx)
+{
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_INTX_IRQ_INDEX, self->efd));
+
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
+	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	EXPECT_EQ(0x1U, edu_read32(&self->d, EDU_REG_IRQ_STATUS));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
+	EXPECT_EQ(0U, edu_read32(&self->d, EDU_REG_IRQ_STATUS));
+
+	/* automasked: nothing until unmasked */
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x2);
+	EXPECT_EQ(0, vfio_eventfd_wait(self->efd, 200));
+	ASSERT_EQ(0, vfio_irq_unmask(self->d.device,
+				     VFIO_PCI_INTX_IRQ_INDEX));
+	/* the line is still asserted: unmasking delivers it */
+	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x2);
+	ASSERT_EQ(0, vfio_irq_unmask(self->d.device,
+				     VFIO_PCI_INTX_IRQ_INDEX));
+
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x4);
+	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x4);
+
+	EXPECT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_INTX_IRQ_INDEX, -1));
+}
+
+TEST_F(dev, msi)
+{
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_MSI_IRQ_INDEX, self->efd));
+
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
+	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
+	/* edge-triggered, no unmask needed */
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x2);
+	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x2);
+
+	/* MSI and INTx are exclusive */
+	EXPECT_EQ(-EINVAL, vfio_irq_set_eventfd(self->d.device,
+						VFIO_PCI_INTX_IRQ_INDEX,
+						self->efd));
+
+	EXPECT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_MSI_IRQ_INDEX, -1));
+	/* disabled: silent */
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
+	EXPECT_EQ(0, vfio_eventfd_wait(self->efd, 200));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
+}
+
+int main(int argc, char **argv)
+{
+	edu0 = vfio_test_env("VFIO_EDU0");
+	if (!edu0 || access(VFIO_CONTAINER_PATH, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("no VFIO test VM (VFIO_EDU0, %s)\n",
+			       VFIO_CONTAINER_PATH);
+	}
+	return test_harness_run(argc, argv);
+}

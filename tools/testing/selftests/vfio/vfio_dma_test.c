@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Type1 DMA mappings, checked with the edu's DMA engine going through the
+ * IOMMU: VFIO_IOMMU_GET_INFO and its capabilities, MAP_DMA and UNMAP_DMA
+ * (returned sizes, v1 and v2 unmap semantics, UNMAP_ALL) and their errors,
+ * data moved RAM -> device -> RAM, read-only mappings and unmapped IOVAs
+ * left untouched by the device, a high IOVA, and mappings replayed into a
+ * second group joining the container.  Every test runs with TYPE1 and
+ * TYPE1v2.
+ *
+ * A DMA to an unmapped or read-only IOVA makes the guest kernel log an
+ * IOMMU fault (DMAR / AMD-Vi): that is expected.
+ *
+ * Error codes are those of Debian's stock 6.1 modules.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+#define PAGE		4096UL
+#define BUF_SIZE	(2 * PAGE)
+#define IOVA_SRC	0x100000ULL
+#define IOVA_DST	0x200000ULL
+#define IOVA_HIGH	0x1000000000ULL	/* 64 GiB: needs a 64-bit edu */
+#define IOVA_MSI	0xfee00000ULL	/* reserved on Intel and AMD */
+#define RW		(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)
+
+static const char *edu0, *edu1;
+
+static void fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 7 + seed + (i >> 8));
+}
+
+/* Index of the first byte that differs from c, or len. */
+static size_t first_not(const uint8_t *p, size_t len, uint8_t c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			break;
+	return i;
+}
+
+/* Capability chain of a VFIO_IOMMU_GET_INFO answer. */
+static struct vfio_info_cap_header *
+find_cap(struct vfio_iommu_type1_info *info, uint16_t id)
+{
+	uint32_t off = info->cap_offset;
+	unsigned int n = 0;
+
+	while (off && off + sizeof(struct vfio_info_cap_header) <=
+	       info->argsz && n++ < 64) {
+		struct vfio_info_cap_header *h = (void *)((char *)info + off);
+
+		if (h->id == id)
+			return h;
+		off = h->next;
+	}
+	return NULL;
+}
+
+FIXTURE(dma)
+{
+	struct vfio_dev d;
+	uint8_t *src, *dst;
+};
+
+FIXTURE_VARIANT(dma)
+{
+	unsigned long type;
+};
+
+FIXTURE_VARIANT_ADD(dma, type1)
+{
+	.type = VFIO_TYPE1_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(dma, type1v2)
+{
+	.type = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_SETUP(dma)
+{
+	vfio_dev_init(&self->d, edu0);
+	self->src = vfio_alloc(BUF_SIZE);
+	ASSERT_NE(NULL, self->src);
+	self->dst = vfio_alloc(BUF_SIZE);
+	ASSERT_NE(NULL, self->dst);
+	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, variant->type));
+	ASSERT_EQ(0, edu_map_bar0(&self->d));
+	ASSERT_EQ(0, edu_enable(&self->d));
+}
+
+FIXTURE_TEARDOWN(dma)
+{
+	vfio_dev_close(&self->d);
+	vfio_free(self->src, BUF_SIZE);
+	vfio_free(self->dst, BUF_SIZE);
+}
+
+TEST_F(dma, iommu_info)
+{
+	struct vfio_iommu_type1_info_cap_iova_range *range;
+	struct vfio_iommu_type1_info_dma_avail *avail;
+	struct vfio_iommu_type1_info *info;
+	struct vfio_iommu_type1_info small;
+	bool src_ok = false, dst_ok = false, msi_ok = false;
+	uint32_t i;
+
+	/* the minimum argsz ends at iova_pgsizes: no capabilities */
+	memset(&small, 0, sizeof(small));
+	small.argsz = offsetofend(struct vfio_iommu_type1_info, iova_pgsizes);
+	ASSERT_EQ(0, vfio_ioctl(self->d.container, VFIO_IOMMU_GET_INFO,
+				&small));
+	EXPECT_TRUE(small.flags & VFIO_IOMMU_INFO_PGSIZES);
+	/* 4 KiB pages: the smallest size the IOMMU maps */
+	EXPECT_EQ(PAGE, small.iova_pgsizes & -small.iova_pgsizes);
+
+	/* room for the header only: told how much is needed */
+	memset(&small, 0, sizeof(small));
+	small.argsz = sizeof(small);
+	ASSERT_EQ(0, vfio_ioctl(self->d.container, VFIO_IOMMU_GET_INFO,
+				&small));
+	ASSERT_TRUE(small.flags & VFIO_IOMMU_INFO_CAPS);
+	ASSERT_LT(sizeof(small), small.argsz);
+	EXPECT_EQ(0U, small.cap_offset);
+	ASSERT_GT(65536U, small.argsz);
+
+	info = calloc(1, small.argsz);
+	ASSERT_NE(NULL, info);
+	info->argsz = small.argsz;
+	ASSERT_EQ(0, vfio_ioctl(self->d.container, VFIO_IOMMU_GET_INFO, info));
+	EXPECT_TRUE(info->flags & VFIO_IOMMU_INFO_PGSIZES);
+	EXPECT_TRUE(info->flags & VFIO_IOMMU_INFO_CAPS);
+	EXPECT_EQ(small.iova_pgsizes, info->iova_pgsizes);
+	EXPECT_LE(sizeof(*info), info->cap_offset);
+
+	/* QEMU 7.2 looks for all three */
+	EXPECT_NE(NULL, find_cap(info,
+				 VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION));
+	avail = (void *)find_cap(info, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	ASSERT_NE(NULL, avail);
+	EXPECT_LT(0U, avail->avail);
+	range = (void *)find_cap(info, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
+	ASSERT_NE(NULL, range);
+	ASSERT_LE(1U, range->nr_iovas);
+	ASSERT_GE(info->argsz,
+		  (uint32_t)((char *)&range->iova_ranges[range->nr_iovas] -
+			     (char *)info));
+	for (i = 0; i < range->nr_iovas; i++) {
+		uint64_t s = range->iova_ranges[i].start;
+		uint64_t e = range->iova_ranges[i].end;
+
+		EXPECT_LE(s, e);
+		if (i) {
+			EXPECT_LT(range->iova_ranges[i - 1].end, s);
+		}
+		if (s <= IOVA_SRC && IOVA_SRC + BUF_SIZE - 1 <= e)
+			src_ok = true;
+		if (s <= IOVA_DST && IOVA_DST + BUF_SIZE - 1 <= e)
+			dst_ok = true;
+		if (s <= IOVA_MSI && IOVA_MSI <= e)
+			msi_ok = true;
+	}
+	EXPECT_TRUE(src_ok);
+	EXPECT_TRUE(dst_ok);
+	/* the MSI window is reserved */
+	EXPECT_FALSE(msi_ok);
+	free(info);
+}
+
+TEST_F(dma, iommu_info_short_argsz)
+{
+	struct vfio_iommu_type1_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.container, VFIO_IOMMU_GET_INFO,
+				      &info));
+	info.argsz = 0;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.container, VFIO_IOMMU_GET_INFO,
+				      &info));
+}
+
+/* RAM -> edu -> RAM, page-aligned and then across a page boundary. */
+TEST_F(dma, roundtrip)
+{
+	const uint32_t len = EDU_DMA_MAX;
+	size_t bad;
+
+	fill(self->src, BUF_SIZE, 3);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, len, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, len, true));
+	bad = 0;
+	while (bad < len && self->dst[bad] == self->src[bad])
+		bad++;
+	EXPECT_EQ(len, bad);
+	/* not a byte more */
+	EXPECT_EQ(BUF_SIZE - len, first_not(self->dst + len, BUF_SIZE - len,
+					    0));
+
+	/* the second page of each mapping is another, unrelated page */
+	memset(self->dst, 0, BUF_SIZE);
+	fill(self->src, BUF_SIZE, 101);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC + PAGE / 2, 0, len, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE / 2 + 1, 0, len,
+			     true));
+	EXPECT_EQ(0, memcmp(self->src + PAGE / 2, self->dst + PAGE / 2 + 1,
+			    len));
+	EXPECT_EQ(PAGE / 2 + 1, first_not(self->dst, PAGE / 2 + 1, 0));
+}
+
+/* After UNMAP_DMA the device can't reach the (still allocated) buffer. */
+TEST_F(dma, unmapped_iova_untouched)
+{
+	uint64_t unmapped = 0;
+
+	fill(self->src, BUF_SIZE, 7);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	/* it works while mapped */
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, 64, true));
+	ASSERT_EQ(0, memcmp(self->src, self->dst, 64));
+
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	memset(self->dst, 0x5a, BUF_SIZE);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0x5a));
+	/* the device is still fine */
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+
+	/* and the IOVA can be mapped again */
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, memcmp(self->src, self->dst, EDU_DMA_MAX));
+}
+
+/* A mapping without VFIO_DMA_MAP_FLAG_WRITE can't be written by DMA. */
+TEST_F(dma, readonly_mapping)
+{
+	fill(self->src, BUF_SIZE, 11);
+	memset(self->dst, 0xc3, BUF_SIZE);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0xc3));
+}
+
+/* An IOVA above 4 GiB reaches the right memory. */
+TEST_F(dma, high_iova)
+{
+	fill(self->src, BUF_SIZE, 13);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_HIGH,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_HIGH + 8, 0, 1000, true));
+	EXPECT_EQ(0, memcmp(self->src, self->dst + 8, 1000));
+	EXPECT_EQ(8U, first_not(self->dst, 8, 0));
+}
+
+TEST_F(dma, map_errors)
+{
+	struct vfio_iommu_type1_dma_map map;
+	void *hole;
+
+	/* short argsz */
+	memset(&map, 0, sizeof(map));
+	map.argsz = offsetof(struct vfio_iommu_type1_dma_map, size);
+	map.flags = RW;
+	map.vaddr = (uintptr_t)self->dst;
+	map.iova = IOVA_DST;
+	map.size = PAGE;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.container, VFIO_IOMMU_MAP_DMA,
+				      &map));
+	/* unknown flags, and neither READ nor WRITE */
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST, PAGE, RW | (1U << 8)));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST, PAGE, 0));
+	/* misaligned iova, vaddr, size; no size */
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST + 0x800, PAGE, RW));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst + 0x800,
+					IOVA_DST, PAGE, RW));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST, PAGE + 1, RW));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST, 0, RW));
+	/* IOVA wrapping around, and the reserved MSI window */
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					~0ULL & ~(PAGE - 1), BUF_SIZE, RW));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
+					IOVA_MSI, PAGE, RW));
+
+	/* memory that isn't mapped in this process */
+	hole = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, munmap(hole, BUF_SIZE));
+	EXPECT_EQ(-EFAULT, vfio_map_dma(self->d.container, hole, IOVA_DST,
+					BUF_SIZE, RW));
+
+	/* none of that left a mapping behind */
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+	/* overlapping an existing mapping, or the same again */
+	EXPECT_EQ(-EEXIST, vfio_map_dma(self->d.container, self->src,
+					IOVA_DST, BUF_SIZE, RW));
+	EXPECT_EQ(-EEXIST, vfio_map_dma(self->d.container, self->src,
+					IOVA_DST + PAGE, BUF_SIZE, RW));
+	EXPECT_EQ(-EEXIST, vfio_map_dma(self->d.container, self->src,
+					IOVA_DST - PAGE, BUF_SIZE, RW));
+	/* adjacent is fine */
+	EXPECT_EQ(0, vfio_map_dma(self->d.container, self->src,
+				  IOVA_DST + BUF_SIZE, BUF_SIZE, RW));
+}
+
+TEST_F(dma, unmap_errors)
+{
+	struct vfio_iommu_type1_dma_unmap unmap;
+	uint64_t unmapped = 1;
+
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+	memset(&unmap, 0, sizeof(unmap));
+	unmap.argsz = offsetof(struct vfio_iommu_type1_dma_unmap, size);
+	unmap.iova = IOVA_DST;
+	unmap.size = BUF_SIZE;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.container, VFIO_IOMMU_UNMAP_DMA,
+				      &unmap));
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST,
+					  BUF_SIZE, 1U << 8, NULL));
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST + 0x800,
+					  BUF_SIZE, 0, NULL));
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST,
+					  BUF_SIZE - 1, 0, NULL));
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST, 0, 0,
+					  NULL));
+	/* UNMAP_ALL takes neither an IOVA nor a size */
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, 0, BUF_SIZE,
+					  VFIO_DMA_UNMAP_FLAG_ALL, NULL));
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST, 0,
+					  VFIO_DMA_UNMAP_FLAG_ALL, NULL));
+
+	/* the mapping survived all of that */
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+}
+
+TEST_F(dma, unmap_sizes)
+{
+	uint64_t unmapped = 1;
+
+	/* nothing there: success, nothing unmapped */
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(0U, unmapped);
+
+	/* one range covering two mappings and a hole */
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  PAGE, RW));
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_SRC,
+				    IOVA_DST + BUF_SIZE - IOVA_SRC, 0,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE + PAGE, unmapped);
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_SRC, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(0U, unmapped);
+
+	/* UNMAP_ALL */
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_HIGH,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, 0, 0,
+				    VFIO_DMA_UNMAP_FLAG_ALL, &unmapped));
+	EXPECT_EQ(2 * BUF_SIZE, unmapped);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, RW));
+}
+
+/*
+ * Unmapping part of a mapping: v2 refuses to split it (-EINVAL); v1
+ * succeeds without unmapping anything when the range starts inside it.
+ */
+TEST_F(dma, unmap_partial)
+{
+	uint64_t unmapped = 1;
+	int ret;
+
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+	ret = vfio_unmap_dma(self->d.container, IOVA_DST + PAGE, PAGE, 0,
+			     &unmapped);
+	if (variant->type == VFIO_TYPE1v2_IOMMU) {
+		EXPECT_EQ(-EINVAL, ret);
+	} else {
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(0U, unmapped);
+	}
+	if (variant->type == VFIO_TYPE1v2_IOMMU) {
+		EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST,
+						  PAGE, 0, NULL));
+	}
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+}
+
+/*
+ * EDU1's group joins the container after the mappings exist (it gets
+ * them), then the mappings go away for both.
+ */
+TEST_F(dma, second_group)
+{
+	struct vfio_dev d1;
+	uint64_t unmapped = 0;
+	int fd;
+
+	ASSERT_NE(NULL, edu1);
+	vfio_dev_init(&d1, edu1);
+	fill(self->src, BUF_SIZE, 17);
+	memset(self->dst, 0, BUF_SIZE);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+
+	fd = vfio_open_group(edu1);
+	ASSERT_LE(0, fd);
+	d1.group = fd;
+	ASSERT_EQ(0, vfio_group_set_container(d1.group, self->d.container));
+	fd = vfio_get_device_fd(d1.group, edu1);
+	ASSERT_LE(0, fd);
+	d1.device = fd;
+	ASSERT_EQ(0, vfio_region_info(d1.device, VFIO_PCI_CONFIG_REGION_INDEX,
+				      &d1.config));
+	ASSERT_EQ(0, vfio_region_info(d1.device, VFIO_PCI_BAR0_REGION_INDEX,
+				      &d1.bar0));
+	ASSERT_EQ(0, edu_map_bar0(&d1));
+	ASSERT_EQ(0, edu_enable(&d1));
+
+	EXPECT_EQ(0, edu_dma(&d1, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	EXPECT_EQ(0, edu_dma(&d1, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, memcmp(self->src, self->dst, EDU_DMA_MAX));
+
+	EXPECT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	memset(self->dst, 0x77, BUF_SIZE);
+	EXPECT_EQ(0, edu_dma(&d1, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0x77));
+
+	vfio_dev_close(&d1);
+}
+
+int main(int argc, char **argv)
+{
+	edu0 = vfio_test_env("VFIO_EDU0");
+	edu1 = vfio_test_env("VFIO_EDU1");
+	if (!edu0 || access(VFIO_CONTAINER_PATH, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("no VFIO test VM (VFIO_EDU0, %s)\n",
+			       VFIO_CONTAINER_PATH);
+	}
+	return test_harness_run(argc, argv);
+}
