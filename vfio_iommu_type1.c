@@ -1,0 +1,2005 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VFIO Type1 IOMMU backend (VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU).
+ *
+ * Owns, per container: the IOMMU domains its groups are attached to, the
+ * user's DMA mappings (pinned user memory mapped at a user-chosen IOVA in
+ * every domain), the locked-memory accounting of those pins, and the list
+ * of IOVA ranges a mapping may use (the domains' apertures less the
+ * groups' reserved regions).  Optimised for large, mostly static mappings:
+ * pages are pinned in batches and mapped as physically contiguous runs,
+ * and the IOMMU page tables, not a per-page structure, remember which
+ * pages a mapping pinned.
+ */
+
+#include <linux/capability.h>
+#include <linux/iommu.h>
+#include <linux/irqdomain.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/pfn.h>
+#include <linux/pgtable.h>
+#include <linux/rbtree.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+static bool allow_unsafe_interrupts;
+module_param(allow_unsafe_interrupts, bool, 0644);
+MODULE_PARM_DESC(allow_unsafe_interrupts,
+		 "Allow groups whose IOMMU cannot remap interrupts (unsafe: a device may then forge MSIs)");
+
+static unsigned int dma_entry_limit __read_mostly = U16_MAX;
+module_param(dma_entry_limit, uint, 0644);
+MODULE_PARM_DESC(dma_entry_limit,
+		 "Maximum number of user DMA mappings per container (65535)");
+
+/*
+ * Objects, lifetimes and locking
+ *
+ * struct vfio_iommu is one container's state, created by open() and freed
+ * by release().  Its mutex @lock protects everything below it, including
+ * every vfio_domain, vfio_iommu_group, vfio_iova and vfio_dma of the
+ * container: ioctls may run concurrently, and the core serialises only
+ * open/release/attach_group/detach_group.  Under @lock we take the
+ * mmap_lock of a mapping's mm (to pin and to account), never the reverse.
+ *
+ * A vfio_domain wraps one iommu_domain and lists the groups attached to
+ * it; it is freed when its last group is detached.
+ *
+ * A vfio_dma is one MAP_DMA, kept in @dma_list by IOVA.  It holds a
+ * reference on the mapping task's group leader (whose RLIMIT_MEMLOCK
+ * applies) and an mmgrab() reference on its mm, so that its pages can be
+ * pinned (on replay), unpinned and unaccounted from any context, even
+ * after the task exited.
+ *
+ * Invariant: while @domain_list is non-empty, every vfio_dma is pinned
+ * and mapped, with the same translation, in every domain on it; while it
+ * is empty, nothing is pinned, mapped or accounted.  Only pages that are
+ * neither reserved nor the zero page hold a pin, and exactly those are
+ * accounted in the mm's locked_vm; @locked_vm of a vfio_dma counts them.
+ * The first domain on the list serves to look a mapping's pages up when
+ * it is unmapped or replayed into a new domain.
+ */
+struct vfio_iommu {
+	struct mutex		lock;		/* see above */
+	struct list_head	domain_list;	/* struct vfio_domain */
+	struct list_head	iova_list;	/* struct vfio_iova, sorted */
+	struct rb_root		dma_list;	/* struct vfio_dma, by iova */
+	unsigned int		dma_avail;	/* mappings left to the user */
+	unsigned int		vaddr_invalid_count;
+	u64			pgsize_bitmap;
+	bool			v2;
+	bool			dirty_tracking;
+};
+
+struct vfio_domain {
+	struct iommu_domain	*domain;
+	struct list_head	next;		/* on vfio_iommu.domain_list */
+	struct list_head	group_list;	/* struct vfio_iommu_group */
+	int			prot;		/* IOMMU_CACHE or 0 */
+	bool			enforce_cache_coherency;
+};
+
+struct vfio_iommu_group {
+	struct iommu_group	*iommu_group;
+	struct list_head	next;		/* on vfio_domain.group_list */
+};
+
+/* A range of IOVAs, @start to @last inclusive, that mappings may use. */
+struct vfio_iova {
+	struct list_head	list;
+	dma_addr_t		start;
+	dma_addr_t		last;
+};
+
+struct vfio_dma {
+	struct rb_node		node;		/* in vfio_iommu.dma_list */
+	dma_addr_t		iova;
+	unsigned long		vaddr;
+	size_t			size;
+	int			prot;		/* IOMMU_READ | IOMMU_WRITE */
+	bool			lock_cap;	/* CAP_IPC_LOCK at map time */
+	bool			vaddr_invalid;	/* VFIO_DMA_UNMAP_FLAG_VADDR */
+	struct task_struct	*task;		/* group leader, referenced */
+	struct mm_struct	*mm;		/* mmgrab()ed */
+	long			locked_vm;	/* pages pinned and accounted */
+};
+
+/* Dirty page logging: one bit per page, at most INT_MAX of them. */
+#define VFIO_DIRTY_BITMAP_BYTES(n)	(ALIGN(n, BITS_PER_LONG_LONG) / BITS_PER_BYTE)
+#define VFIO_DIRTY_BITMAP_SIZE_MAX	VFIO_DIRTY_BITMAP_BYTES((u64)INT_MAX)
+
+static inline dma_addr_t vfio_dma_last(struct vfio_dma *dma)
+{
+	return dma->iova + dma->size - 1;
+}
+
+static size_t vfio_pgsize(struct vfio_iommu *iommu)
+{
+	return (size_t)1 << __ffs(iommu->pgsize_bitmap);
+}
+
+/*
+ * The DMA mapping tree
+ */
+
+/* Returns a mapping that overlaps [@start, @last], or NULL. */
+static struct vfio_dma *vfio_find_dma(struct vfio_iommu *iommu,
+				      dma_addr_t start, dma_addr_t last)
+{
+	struct rb_node *node = iommu->dma_list.rb_node;
+
+	while (node) {
+		struct vfio_dma *dma = rb_entry(node, struct vfio_dma, node);
+
+		if (last < dma->iova)
+			node = node->rb_left;
+		else if (start > vfio_dma_last(dma))
+			node = node->rb_right;
+		else
+			return dma;
+	}
+	return NULL;
+}
+
+/* Returns the lowest mapping that overlaps [@start, @last], or NULL. */
+static struct rb_node *vfio_first_dma_node(struct vfio_iommu *iommu,
+					   dma_addr_t start, dma_addr_t last)
+{
+	struct rb_node *node = iommu->dma_list.rb_node, *res = NULL;
+
+	while (node) {
+		struct vfio_dma *dma = rb_entry(node, struct vfio_dma, node);
+
+		if (start > vfio_dma_last(dma)) {
+			node = node->rb_right;
+		} else {
+			res = node;
+			node = node->rb_left;
+		}
+	}
+	if (res && rb_entry(res, struct vfio_dma, node)->iova > last)
+		return NULL;
+	return res;
+}
+
+static void vfio_link_dma(struct vfio_iommu *iommu, struct vfio_dma *new)
+{
+	struct rb_node **link = &iommu->dma_list.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct vfio_dma *dma = rb_entry(*link, struct vfio_dma, node);
+
+		parent = *link;
+		if (new->iova < dma->iova)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&new->node, parent, link);
+	rb_insert_color(&new->node, &iommu->dma_list);
+}
+
+/*
+ * Locked memory accounting
+ */
+
+/*
+ * Charges (@npage > 0) or refunds (@npage < 0) pages to the locked_vm of
+ * the mapping's mm.  A refund to an mm that is already gone is dropped
+ * along with the mm; a refund cannot fail.
+ */
+static int vfio_lock_acct(struct vfio_dma *dma, long npage)
+{
+	struct mm_struct *mm = dma->mm;
+	int ret = 0;
+
+	if (!npage)
+		return 0;
+
+	if (npage < 0)
+		dma->locked_vm += npage;
+
+	if (!mmget_not_zero(mm))
+		return npage > 0 ? -ESRCH : 0;
+
+	if (npage > 0) {
+		ret = mmap_write_lock_killable(mm);
+		if (ret)
+			goto out_put;
+	} else {
+		mmap_write_lock(mm);
+	}
+	ret = __account_locked_vm(mm, abs(npage), npage > 0, dma->task,
+				  dma->lock_cap);
+	mmap_write_unlock(mm);
+
+	if (!ret && npage > 0)
+		dma->locked_vm += npage;
+	else if (ret == -ENOMEM)
+		pr_warn_ratelimited("%s: RLIMIT_MEMLOCK (%lu) exceeded\n",
+				    __func__,
+				    task_rlimit(dma->task, RLIMIT_MEMLOCK));
+out_put:
+	mmput(mm);
+	return ret;
+}
+
+/*
+ * Pinning
+ */
+
+/*
+ * A pfn without a struct page (MMIO), a reserved page or the zero page is
+ * mapped without holding a pin and is not accounted.
+ */
+static bool vfio_pfn_is_reserved(unsigned long pfn)
+{
+	if (is_zero_pfn(pfn) || !pfn_valid(pfn))
+		return true;
+	return PageReserved(pfn_to_page(pfn));
+}
+
+/*
+ * Unpins the pinned pages among @npage physically contiguous ones from
+ * @pfn on and returns how many there were.
+ */
+static long vfio_unpin_pfns(unsigned long pfn, unsigned long npage,
+			    bool dirty)
+{
+	unsigned long i, run = 0;
+	long unpinned = 0;
+
+	for (i = 0; i <= npage; i++) {
+		if (i < npage && !vfio_pfn_is_reserved(pfn + i)) {
+			run++;
+			continue;
+		}
+		if (run) {
+			unpin_user_page_range_dirty_lock(pfn_to_page(pfn + i - run),
+							 run, dirty);
+			unpinned += run;
+			run = 0;
+		}
+	}
+	return unpinned;
+}
+
+/*
+ * Pages pinned ahead of mapping them.  A page of struct page pointers is
+ * filled per pin_user_pages_remote() call; a VM_PFNMAP vma yields one pfn
+ * per call, without a page.
+ */
+struct vfio_batch {
+	struct page		**pages;
+	struct page		*fallback_page;	/* if no page for @pages */
+	unsigned long		pfn;		/* the entry, if @pfnmap */
+	unsigned int		capacity;
+	unsigned int		size;		/* entries left */
+	unsigned int		offset;		/* of the next entry */
+	bool			pfnmap;
+};
+
+static void vfio_batch_init(struct vfio_batch *batch)
+{
+	batch->size = 0;
+	batch->offset = 0;
+	batch->pfnmap = false;
+	batch->pages = (struct page **)__get_free_page(GFP_KERNEL);
+	if (batch->pages) {
+		batch->capacity = PAGE_SIZE / sizeof(struct page *);
+	} else {
+		batch->pages = &batch->fallback_page;
+		batch->capacity = 1;
+	}
+}
+
+static void vfio_batch_fini(struct vfio_batch *batch)
+{
+	if (batch->pages != &batch->fallback_page)
+		free_page((unsigned long)batch->pages);
+}
+
+static unsigned long vfio_batch_pfn(struct vfio_batch *batch)
+{
+	if (batch->pfnmap)
+		return batch->pfn;
+	return page_to_pfn(batch->pages[batch->offset]);
+}
+
+static void vfio_batch_consume(struct vfio_batch *batch)
+{
+	batch->offset++;
+	batch->size--;
+}
+
+/* Unpins the entries left in @batch; returns how many held a pin. */
+static long vfio_batch_unpin(struct vfio_batch *batch)
+{
+	long unpinned = 0;
+
+	for (; batch->size; vfio_batch_consume(batch)) {
+		struct page *page;
+
+		if (batch->pfnmap)
+			continue;
+		page = batch->pages[batch->offset];
+		if (!vfio_pfn_is_reserved(page_to_pfn(page))) {
+			unpin_user_page(page);
+			unpinned++;
+		}
+	}
+	return unpinned;
+}
+
+/* Reads the pte that maps @vaddr, if there is one. */
+static int vfio_read_pte(struct mm_struct *mm, unsigned long vaddr,
+			 unsigned long *pfn, bool *writable)
+{
+	spinlock_t *ptl;	/* the page table's, taken by follow_pte() */
+	pte_t *ptep;
+	int ret;
+
+	ret = follow_pte(mm, vaddr, &ptep, &ptl);
+	if (ret)
+		return ret;
+	__acquire(ptl);
+
+	*pfn = pte_pfn(*ptep);
+	*writable = pte_write(*ptep);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+}
+
+/*
+ * Looks up the pfn that a VM_PFNMAP vma (e.g. a device BAR mmap'd by a
+ * VFIO bus driver) maps at @vaddr, faulting it in if needed.  Only pfns
+ * without a normal page are accepted: they are mapped without a pin.
+ */
+static int vfio_follow_pfnmap(struct mm_struct *mm, unsigned long vaddr,
+			      bool write, unsigned long *pfn)
+{
+	struct vm_area_struct *vma;
+	bool writable;
+	int ret;
+
+	mmap_assert_locked(mm);
+retry:
+	vma = vma_lookup(mm, vaddr);
+	if (!vma || !(vma->vm_flags & VM_PFNMAP))
+		return -EFAULT;
+
+	ret = vfio_read_pte(mm, vaddr, pfn, &writable);
+	if (ret) {
+		bool unlocked = false;
+
+		ret = fixup_user_fault(mm, vaddr,
+				       FAULT_FLAG_REMOTE |
+				       (write ? FAULT_FLAG_WRITE : 0),
+				       &unlocked);
+		if (unlocked)
+			goto retry;	/* mmap_lock was dropped: vma may be gone */
+		if (ret)
+			return ret;
+		ret = vfio_read_pte(mm, vaddr, pfn, &writable);
+		if (ret)
+			return ret;
+	}
+
+	if ((write && !writable) || !vfio_pfn_is_reserved(*pfn))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Refills the empty @batch from @vaddr on, at most @npage pages of the
+ * mapping's mm, and charges the pins to its locked_vm.  Reserved pages
+ * and the zero page are unpinned at once (they never leave memory).
+ */
+static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
+			     unsigned long vaddr, unsigned long npage)
+{
+	struct mm_struct *mm = dma->mm;
+	bool write = dma->prot & IOMMU_WRITE;
+	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
+	long ret, i, pinned = 0;
+
+	batch->offset = 0;
+	batch->pfnmap = false;
+	npage = min_t(unsigned long, npage, batch->capacity);
+
+	mmap_read_lock(mm);
+	ret = pin_user_pages_remote(mm, vaddr, npage, gup_flags, batch->pages,
+				    NULL, NULL);
+	if (ret <= 0) {
+		struct vm_area_struct *vma;
+
+		vaddr = untagged_addr(vaddr);
+		vma = vma_lookup(mm, vaddr);
+		if (vma && (vma->vm_flags & VM_PFNMAP)) {
+			ret = vfio_follow_pfnmap(mm, vaddr, write, &batch->pfn);
+			if (!ret) {
+				batch->pfnmap = true;
+				ret = 1;
+			}
+		} else if (!ret) {
+			ret = -EFAULT;
+		}
+	}
+	mmap_read_unlock(mm);
+
+	if (ret < 0)
+		return ret;
+	batch->size = ret;
+	if (batch->pfnmap)
+		return 0;
+
+	for (i = 0; i < batch->size; i++) {
+		if (vfio_pfn_is_reserved(page_to_pfn(batch->pages[i])))
+			unpin_user_page(batch->pages[i]);
+		else
+			pinned++;
+	}
+
+	ret = vfio_lock_acct(dma, pinned);
+	if (ret)
+		vfio_batch_unpin(batch);
+	return ret;
+}
+
+/*
+ * IOMMU mapping
+ */
+
+/* Maps @npage pages from @pfn on at @iova in every domain, or none. */
+static int vfio_iommu_map(struct vfio_iommu *iommu, dma_addr_t iova,
+			  unsigned long pfn, unsigned long npage, int prot)
+{
+	size_t size = npage << PAGE_SHIFT;
+	struct vfio_domain *d;
+	int ret;
+
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		ret = iommu_map(d->domain, iova, PFN_PHYS(pfn), size,
+				prot | d->prot);
+		if (ret)
+			goto err_unmap;
+		cond_resched();
+	}
+	return 0;
+
+err_unmap:
+	list_for_each_entry_continue_reverse(d, &iommu->domain_list, next) {
+		iommu_unmap(d->domain, iova, size);
+		cond_resched();
+	}
+	return ret;
+}
+
+/*
+ * Returns the length of the physically contiguous run that @domain maps
+ * from @iova on, at most @max bytes, and its start in @phys (0 if @iova
+ * is not mapped: the run is then one page).
+ */
+static size_t vfio_domain_run(struct iommu_domain *domain, dma_addr_t iova,
+			      size_t max, phys_addr_t *phys)
+{
+	size_t len;
+
+	*phys = iommu_iova_to_phys(domain, iova);
+	if (!*phys)
+		return PAGE_SIZE;
+
+	for (len = PAGE_SIZE; len < max; len += PAGE_SIZE) {
+		if (iommu_iova_to_phys(domain, iova + len) != *phys + len)
+			break;
+		if (!(len & (SZ_32M - 1)))
+			cond_resched();
+	}
+	return len;
+}
+
+/*
+ * Runs unmapped from the lookup domain without an IOTLB flush yet: their
+ * pages are unpinned only once the flush is done.
+ */
+struct vfio_unpin_run {
+	unsigned long	pfn;
+	unsigned long	npage;
+};
+
+struct vfio_unmap_batch {
+	struct iommu_iotlb_gather	gather;
+	struct vfio_unpin_run		*runs;
+	struct vfio_unpin_run		fallback_run;
+	unsigned int			nr;
+	unsigned int			capacity;
+	bool				dirty;
+};
+
+static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
+{
+	iommu_iotlb_gather_init(&ub->gather);
+	ub->nr = 0;
+	ub->dirty = dirty;
+	ub->runs = (struct vfio_unpin_run *)__get_free_page(GFP_KERNEL);
+	if (ub->runs) {
+		ub->capacity = PAGE_SIZE / sizeof(*ub->runs);
+	} else {
+		ub->runs = &ub->fallback_run;
+		ub->capacity = 1;
+	}
+}
+
+/* Flushes the IOTLB, then unpins; returns how many pages held a pin. */
+static long vfio_unmap_batch_flush(struct vfio_unmap_batch *ub,
+				   struct iommu_domain *domain)
+{
+	long unpinned = 0;
+	unsigned int i;
+
+	if (!ub->nr)
+		return 0;
+
+	iommu_iotlb_sync(domain, &ub->gather);
+	for (i = 0; i < ub->nr; i++)
+		unpinned += vfio_unpin_pfns(ub->runs[i].pfn, ub->runs[i].npage,
+					    ub->dirty);
+	ub->nr = 0;
+	cond_resched();
+	return unpinned;
+}
+
+static void vfio_unmap_batch_fini(struct vfio_unmap_batch *ub)
+{
+	if (ub->runs != &ub->fallback_run)
+		free_page((unsigned long)ub->runs);
+}
+
+/*
+ * Unmaps the first @len bytes of @dma from every domain and unpins the
+ * pages behind them.  Returns how many pinned pages were released; the
+ * caller refunds them.
+ */
+static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
+			     size_t len)
+{
+	struct vfio_domain *lookup, *d;
+	struct vfio_unmap_batch ub;
+	dma_addr_t iova = dma->iova;
+	long unpinned = 0;
+
+	lockdep_assert_held(&iommu->lock);
+
+	if (!len || list_empty(&iommu->domain_list))
+		return 0;
+
+	/*
+	 * The pages are found through the first domain's page tables; all
+	 * other translations go first, so that none is left when a page
+	 * is unpinned.
+	 */
+	lookup = list_first_entry(&iommu->domain_list, struct vfio_domain,
+				  next);
+	d = lookup;
+	list_for_each_entry_continue(d, &iommu->domain_list, next) {
+		iommu_unmap(d->domain, dma->iova, len);
+		cond_resched();
+	}
+
+	vfio_unmap_batch_init(&ub, dma->prot & IOMMU_WRITE);
+	while (len) {
+		size_t run, unmapped;
+		phys_addr_t phys;
+
+		run = vfio_domain_run(lookup->domain, iova, len, &phys);
+		if (WARN_ON_ONCE(!phys))
+			goto next;
+
+		unmapped = iommu_unmap_fast(lookup->domain, iova, run,
+					    &ub.gather);
+		/* Better leak the pins than free memory still mapped. */
+		if (WARN_ON_ONCE(unmapped != run))
+			goto next;
+
+		ub.runs[ub.nr].pfn = PHYS_PFN(phys);
+		ub.runs[ub.nr].npage = run >> PAGE_SHIFT;
+		if (++ub.nr == ub.capacity)
+			unpinned += vfio_unmap_batch_flush(&ub, lookup->domain);
+next:
+		iova += run;
+		len -= run;
+	}
+	unpinned += vfio_unmap_batch_flush(&ub, lookup->domain);
+	vfio_unmap_batch_fini(&ub);
+	return unpinned;
+}
+
+/*
+ * Pins @dma's memory and maps it into every domain.  On failure, undoes
+ * all it did.
+ */
+static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
+{
+	unsigned long npage = dma->size >> PAGE_SHIFT;
+	unsigned long done = 0;		/* pages mapped */
+	unsigned long run = 0;		/* pages pinned after them, unmapped */
+	unsigned long run_pfn = 0, pfn;
+	struct vfio_batch batch;
+	long unpinned;
+	int ret = 0;
+
+	lockdep_assert_held(&iommu->lock);
+
+	if (!mmget_not_zero(dma->mm))
+		return -ESRCH;
+	vfio_batch_init(&batch);
+
+	while (done + run < npage) {
+		if (!batch.size) {
+			/* Big mappings must not hog the CPU. */
+			cond_resched();
+			ret = vfio_batch_refill(dma, &batch,
+						dma->vaddr +
+						((done + run) << PAGE_SHIFT),
+						npage - done - run);
+			if (ret)
+				break;
+		}
+
+		pfn = vfio_batch_pfn(&batch);
+		if (run && pfn != run_pfn + run) {
+			ret = vfio_iommu_map(iommu,
+					     dma->iova + (done << PAGE_SHIFT),
+					     run_pfn, run, dma->prot);
+			if (ret)
+				break;
+			done += run;
+			run = 0;
+		}
+		if (!run)
+			run_pfn = pfn;
+		run++;
+		vfio_batch_consume(&batch);
+	}
+
+	if (!ret && run) {
+		ret = vfio_iommu_map(iommu, dma->iova + (done << PAGE_SHIFT),
+				     run_pfn, run, dma->prot);
+		if (!ret) {
+			done += run;
+			run = 0;
+		}
+	}
+
+	if (ret) {
+		unpinned = vfio_batch_unpin(&batch);
+		/* the run may have been mapped briefly: it may be dirty */
+		unpinned += vfio_unpin_pfns(run_pfn, run,
+					    dma->prot & IOMMU_WRITE);
+		unpinned += vfio_unmap_unpin(iommu, dma, done << PAGE_SHIFT);
+		vfio_lock_acct(dma, -unpinned);
+	}
+
+	vfio_batch_fini(&batch);
+	mmput(dma->mm);
+	return ret;
+}
+
+static void vfio_remove_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
+{
+	lockdep_assert_held(&iommu->lock);
+
+	vfio_lock_acct(dma, -vfio_unmap_unpin(iommu, dma, dma->size));
+	WARN_ON_ONCE(dma->locked_vm);
+
+	rb_erase(&dma->node, &iommu->dma_list);
+	if (dma->vaddr_invalid)
+		iommu->vaddr_invalid_count--;
+	put_task_struct(dma->task);
+	mmdrop(dma->mm);
+	kfree(dma);
+	iommu->dma_avail++;
+}
+
+static void vfio_remove_all_dma(struct vfio_iommu *iommu)
+{
+	struct rb_node *node;
+
+	while ((node = rb_first(&iommu->dma_list)))
+		vfio_remove_dma(iommu, rb_entry(node, struct vfio_dma, node));
+}
+
+/*
+ * Maps every mapping into @domain, new to the container.  With domains
+ * already there, the translations are copied from the first; without,
+ * the memory is pinned anew.  On failure, @domain is left as it was.
+ */
+static int vfio_replay_copy(struct vfio_iommu *iommu,
+			    struct vfio_domain *domain)
+{
+	struct vfio_domain *src = list_first_entry(&iommu->domain_list,
+						   struct vfio_domain, next);
+	struct vfio_dma *dma = NULL;
+	struct rb_node *n;
+	size_t off = 0;
+	int ret = 0;
+
+	for (n = rb_first(&iommu->dma_list); n; n = rb_next(n)) {
+		dma = rb_entry(n, struct vfio_dma, node);
+		for (off = 0; off < dma->size;) {
+			phys_addr_t phys;
+			size_t run;
+
+			run = vfio_domain_run(src->domain, dma->iova + off,
+					      dma->size - off, &phys);
+			if (!WARN_ON_ONCE(!phys)) {
+				ret = iommu_map(domain->domain, dma->iova + off,
+						phys, run,
+						dma->prot | domain->prot);
+				if (ret)
+					goto err_unmap;
+			}
+			off += run;
+			cond_resched();
+		}
+	}
+	return 0;
+
+err_unmap:
+	if (off)
+		iommu_unmap(domain->domain, dma->iova, off);
+	for (n = rb_prev(n); n; n = rb_prev(n)) {
+		dma = rb_entry(n, struct vfio_dma, node);
+		iommu_unmap(domain->domain, dma->iova, dma->size);
+		cond_resched();
+	}
+	return ret;
+}
+
+static int vfio_replay_pin(struct vfio_iommu *iommu,
+			   struct vfio_domain *domain)
+{
+	struct rb_node *n;
+	int ret = 0;
+
+	/* vfio_pin_map_dma() maps into the domains on the list */
+	list_add(&domain->next, &iommu->domain_list);
+	for (n = rb_first(&iommu->dma_list); n; n = rb_next(n)) {
+		ret = vfio_pin_map_dma(iommu, rb_entry(n, struct vfio_dma,
+						       node));
+		if (ret)
+			break;
+	}
+	if (ret) {
+		for (n = rb_prev(n); n; n = rb_prev(n)) {
+			struct vfio_dma *dma = rb_entry(n, struct vfio_dma,
+							node);
+
+			vfio_lock_acct(dma, -vfio_unmap_unpin(iommu, dma,
+							      dma->size));
+		}
+	}
+	list_del(&domain->next);
+	return ret;
+}
+
+static int vfio_iommu_replay(struct vfio_iommu *iommu,
+			     struct vfio_domain *domain)
+{
+	lockdep_assert_held(&iommu->lock);
+
+	if (RB_EMPTY_ROOT(&iommu->dma_list))
+		return 0;
+	if (list_empty(&iommu->domain_list))
+		return vfio_replay_pin(iommu, domain);
+	return vfio_replay_copy(iommu, domain);
+}
+
+/*
+ * Valid IOVA ranges
+ */
+
+static int vfio_iova_add(struct list_head *iovas, dma_addr_t start,
+			 dma_addr_t last, struct list_head *before)
+{
+	struct vfio_iova *range = kmalloc(sizeof(*range), GFP_KERNEL);
+
+	if (!range)
+		return -ENOMEM;
+	range->start = start;
+	range->last = last;
+	list_add_tail(&range->list, before ? before : iovas);
+	return 0;
+}
+
+static void vfio_iova_free(struct list_head *iovas)
+{
+	struct vfio_iova *range, *tmp;
+
+	list_for_each_entry_safe(range, tmp, iovas, list) {
+		list_del(&range->list);
+		kfree(range);
+	}
+}
+
+static void vfio_resv_free(struct list_head *resv_regions)
+{
+	struct iommu_resv_region *region, *tmp;
+
+	list_for_each_entry_safe(region, tmp, resv_regions, list) {
+		list_del(&region->list);
+		kfree(region);
+	}
+}
+
+/* Relaxable direct regions may be mapped over (e.g. USB, graphics). */
+static bool vfio_resv_excluded(struct iommu_resv_region *region)
+{
+	return region->type != IOMMU_RESV_DIRECT_RELAXABLE && region->length;
+}
+
+/* Removes the reserved regions from the sorted list of ranges. */
+static int vfio_iova_exclude(struct list_head *iovas,
+			     struct list_head *resv_regions)
+{
+	struct iommu_resv_region *region;
+	struct vfio_iova *range, *tmp;
+
+	list_for_each_entry(region, resv_regions, list) {
+		dma_addr_t start = region->start;
+		dma_addr_t last = region->start + region->length - 1;
+
+		if (!vfio_resv_excluded(region))
+			continue;
+
+		list_for_each_entry_safe(range, tmp, iovas, list) {
+			if (start > range->last || last < range->start)
+				continue;
+
+			if (start > range->start && last < range->last) {
+				if (vfio_iova_add(iovas, range->start,
+						  start - 1, &range->list))
+					return -ENOMEM;
+				range->start = last + 1;
+			} else if (start > range->start) {
+				range->last = start - 1;
+			} else if (last < range->last) {
+				range->start = last + 1;
+			} else {
+				list_del(&range->list);
+				kfree(range);
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Builds in @iovas the IOVA ranges valid for mappings: the intersection
+ * of the domains' apertures (@new_domain's too, if given), less the
+ * reserved regions of every group (and @new_resv).  Without any domain,
+ * the list is empty: anything goes.
+ */
+static int vfio_iova_build(struct vfio_iommu *iommu,
+			   struct iommu_domain *new_domain,
+			   struct list_head *new_resv, struct list_head *iovas)
+{
+	dma_addr_t start = 0, last = ~(dma_addr_t)0;
+	struct vfio_iommu_group *g;
+	struct vfio_domain *d;
+	LIST_HEAD(resv);
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	if (!new_domain && list_empty(&iommu->domain_list))
+		return 0;
+
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		start = max(start, d->domain->geometry.aperture_start);
+		last = min(last, d->domain->geometry.aperture_end);
+	}
+	if (new_domain) {
+		start = max(start, new_domain->geometry.aperture_start);
+		last = min(last, new_domain->geometry.aperture_end);
+	}
+	if (start > last)
+		return -EINVAL;
+
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		list_for_each_entry(g, &d->group_list, next) {
+			ret = iommu_get_group_resv_regions(g->iommu_group,
+							   &resv);
+			if (ret)
+				goto out;
+		}
+	}
+
+	ret = vfio_iova_add(iovas, start, last, NULL);
+	if (!ret)
+		ret = vfio_iova_exclude(iovas, &resv);
+	if (!ret && new_resv)
+		ret = vfio_iova_exclude(iovas, new_resv);
+	if (!ret && list_empty(iovas))
+		ret = -EINVAL;
+out:
+	vfio_resv_free(&resv);
+	if (ret)
+		vfio_iova_free(iovas);
+	return ret;
+}
+
+static void vfio_iova_replace(struct vfio_iommu *iommu,
+			      struct list_head *iovas)
+{
+	vfio_iova_free(&iommu->iova_list);
+	list_splice_tail(iovas, &iommu->iova_list);
+}
+
+static bool vfio_iova_valid(struct vfio_iommu *iommu, dma_addr_t start,
+			    dma_addr_t last)
+{
+	struct vfio_iova *range;
+
+	if (list_empty(&iommu->iova_list))
+		return true;
+
+	list_for_each_entry(range, &iommu->iova_list, list) {
+		if (start >= range->start && last <= range->last)
+			return true;
+	}
+	return false;
+}
+
+/* Would a mapping fall outside a new aperture [@start, @last]? */
+static bool vfio_aperture_conflict(struct vfio_iommu *iommu,
+				   dma_addr_t start, dma_addr_t last)
+{
+	if (start > 0 && vfio_find_dma(iommu, 0, start - 1))
+		return true;
+	return last < ~(dma_addr_t)0 &&
+	       vfio_find_dma(iommu, last + 1, ~(dma_addr_t)0);
+}
+
+/* Would a mapping fall into one of the reserved regions? */
+static bool vfio_resv_conflict(struct vfio_iommu *iommu,
+			       struct list_head *resv_regions)
+{
+	struct iommu_resv_region *region;
+
+	list_for_each_entry(region, resv_regions, list) {
+		if (vfio_resv_excluded(region) &&
+		    vfio_find_dma(iommu, region->start,
+				  region->start + region->length - 1))
+			return true;
+	}
+	return false;
+}
+
+/* A software-managed MSI window, unless hardware MSI regions exist. */
+static bool vfio_resv_sw_msi(struct list_head *resv_regions,
+			     phys_addr_t *base)
+{
+	struct iommu_resv_region *region;
+	bool sw_msi = false;
+
+	list_for_each_entry(region, resv_regions, list) {
+		if (region->type == IOMMU_RESV_MSI)
+			return false;
+		if (region->type == IOMMU_RESV_SW_MSI) {
+			*base = region->start;
+			sw_msi = true;
+		}
+	}
+	return sw_msi;
+}
+
+/*
+ * Domains and groups
+ */
+
+static void vfio_update_pgsize_bitmap(struct vfio_iommu *iommu)
+{
+	struct vfio_domain *d;
+
+	iommu->pgsize_bitmap = ULONG_MAX;
+	list_for_each_entry(d, &iommu->domain_list, next)
+		iommu->pgsize_bitmap &= d->domain->pgsize_bitmap;
+
+	/*
+	 * Pinning works in pages: sizes below PAGE_SIZE are hidden, and
+	 * PAGE_SIZE itself offered, the IOMMU driver splitting it.
+	 */
+	if (iommu->pgsize_bitmap & ~PAGE_MASK) {
+		iommu->pgsize_bitmap &= PAGE_MASK;
+		iommu->pgsize_bitmap |= PAGE_SIZE;
+	}
+}
+
+static struct vfio_iommu_group *vfio_domain_find_group(struct vfio_domain *d,
+						       struct iommu_group *grp)
+{
+	struct vfio_iommu_group *g;
+
+	list_for_each_entry(g, &d->group_list, next) {
+		if (g->iommu_group == grp)
+			return g;
+	}
+	return NULL;
+}
+
+static bool vfio_iommu_has_group(struct vfio_iommu *iommu,
+				 struct iommu_group *grp)
+{
+	struct vfio_domain *d;
+
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		if (vfio_domain_find_group(d, grp))
+			return true;
+	}
+	return false;
+}
+
+/* Allocates the domain for the bus of the group's first device. */
+static int vfio_dev_domain_alloc(struct device *dev, void *data)
+{
+	struct iommu_domain **domain = data;
+
+	*domain = iommu_domain_alloc(dev->bus);
+	return 1;	/* one device is enough */
+}
+
+static int vfio_dev_lacks_intr_remap(struct device *dev, void *data)
+{
+	return !device_iommu_capable(dev, IOMMU_CAP_INTR_REMAP);
+}
+
+static int vfio_dev_lacks_coherency(struct device *dev, void *data)
+{
+	return !device_iommu_capable(dev, IOMMU_CAP_CACHE_COHERENCY);
+}
+
+/* Can no device of the group forge an interrupt with a DMA write? */
+static bool vfio_group_msi_isolated(struct iommu_group *grp)
+{
+	return irq_domain_check_msi_remap() ||
+	       !iommu_group_for_each_dev(grp, NULL, vfio_dev_lacks_intr_remap);
+}
+
+static int vfio_iommu_type1_attach_group(void *iommu_data,
+					 struct iommu_group *iommu_group)
+{
+	struct vfio_iommu *iommu = iommu_data;
+	struct iommu_domain_geometry *geo;
+	struct vfio_iommu_group *group;
+	struct vfio_domain *domain, *d;
+	phys_addr_t msi_base = 0;
+	LIST_HEAD(resv);
+	LIST_HEAD(iovas);
+	int ret;
+
+	mutex_lock(&iommu->lock);
+
+	/* Replaying may need to pin, which needs valid vaddrs. */
+	ret = -EBUSY;
+	if (iommu->vaddr_invalid_count)
+		goto out_unlock;
+
+	ret = -EINVAL;
+	if (vfio_iommu_has_group(iommu, iommu_group))
+		goto out_unlock;
+
+	ret = -ENOMEM;
+	group = kzalloc(sizeof(*group), GFP_KERNEL);
+	if (!group)
+		goto out_unlock;
+	group->iommu_group = iommu_group;
+
+	domain = kzalloc(sizeof(*domain), GFP_KERNEL);
+	if (!domain)
+		goto out_free_group;
+	INIT_LIST_HEAD(&domain->group_list);
+
+	ret = -EIO;
+	iommu_group_for_each_dev(iommu_group, &domain->domain,
+				 vfio_dev_domain_alloc);
+	if (!domain->domain)
+		goto out_free_domain;
+
+	ret = iommu_attach_group(domain->domain, iommu_group);
+	if (ret)
+		goto out_domain_free;
+
+	geo = &domain->domain->geometry;
+	ret = -EINVAL;
+	if (vfio_aperture_conflict(iommu, geo->aperture_start,
+				   geo->aperture_end))
+		goto out_detach;
+
+	ret = iommu_get_group_resv_regions(iommu_group, &resv);
+	if (ret)
+		goto out_detach;
+
+	ret = -EINVAL;
+	if (vfio_resv_conflict(iommu, &resv))
+		goto out_detach;
+
+	ret = vfio_iova_build(iommu, domain->domain, &resv, &iovas);
+	if (ret)
+		goto out_detach;
+
+	if (!allow_unsafe_interrupts && !vfio_group_msi_isolated(iommu_group)) {
+		pr_warn("%s: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform\n",
+			__func__);
+		ret = -EPERM;
+		goto out_detach;
+	}
+
+	if (!iommu_group_for_each_dev(iommu_group, NULL,
+				      vfio_dev_lacks_coherency))
+		domain->prot = IOMMU_CACHE;
+
+	/* Block no-snoop DMA where the IOMMU can (lets KVM skip wbinvd). */
+	if (domain->domain->ops->enforce_cache_coherency)
+		domain->enforce_cache_coherency =
+			domain->domain->ops->enforce_cache_coherency(domain->domain);
+
+	/*
+	 * Join an existing domain of the same IOMMU driver and the same
+	 * mapping attributes if the group can: its mappings are all there.
+	 */
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		if (d->domain->ops != domain->domain->ops ||
+		    d->prot != domain->prot ||
+		    d->enforce_cache_coherency !=
+		    domain->enforce_cache_coherency)
+			continue;
+
+		iommu_detach_group(domain->domain, iommu_group);
+		if (!iommu_attach_group(d->domain, iommu_group)) {
+			list_add(&group->next, &d->group_list);
+			iommu_domain_free(domain->domain);
+			kfree(domain);
+			goto out_done;
+		}
+		ret = iommu_attach_group(domain->domain, iommu_group);
+		if (ret)
+			goto out_domain_free;
+	}
+
+	if (vfio_resv_sw_msi(&resv, &msi_base)) {
+		ret = iommu_get_msi_cookie(domain->domain, msi_base);
+		if (ret && ret != -ENODEV)
+			goto out_detach;
+	}
+
+	ret = vfio_iommu_replay(iommu, domain);
+	if (ret)
+		goto out_detach;
+
+	list_add(&group->next, &domain->group_list);
+	list_add(&domain->next, &iommu->domain_list);
+	vfio_update_pgsize_bitmap(iommu);
+out_done:
+	vfio_iova_replace(iommu, &iovas);
+	mutex_unlock(&iommu->lock);
+	vfio_resv_free(&resv);
+	return 0;
+
+out_detach:
+	iommu_detach_group(domain->domain, iommu_group);
+out_domain_free:
+	iommu_domain_free(domain->domain);
+out_free_domain:
+	kfree(domain);
+out_free_group:
+	kfree(group);
+out_unlock:
+	mutex_unlock(&iommu->lock);
+	vfio_iova_free(&iovas);
+	vfio_resv_free(&resv);
+	return ret;
+}
+
+static void vfio_iommu_type1_detach_group(void *iommu_data,
+					  struct iommu_group *iommu_group)
+{
+	struct vfio_iommu *iommu = iommu_data;
+	struct vfio_iommu_group *group;
+	struct vfio_domain *domain;
+	LIST_HEAD(iovas);
+
+	mutex_lock(&iommu->lock);
+	list_for_each_entry(domain, &iommu->domain_list, next) {
+		group = vfio_domain_find_group(domain, iommu_group);
+		if (!group)
+			continue;
+
+		iommu_detach_group(domain->domain, iommu_group);
+		list_del(&group->next);
+		kfree(group);
+
+		if (list_empty(&domain->group_list)) {
+			/*
+			 * Owning a group is what entitles to DMA: the last
+			 * one gone, every mapping goes too.
+			 */
+			if (list_is_singular(&iommu->domain_list))
+				vfio_remove_all_dma(iommu);
+			list_del(&domain->next);
+			iommu_domain_free(domain->domain);
+			kfree(domain);
+			vfio_update_pgsize_bitmap(iommu);
+		}
+
+		/* On failure, the old, narrower list stays: still safe. */
+		if (!vfio_iova_build(iommu, NULL, NULL, &iovas))
+			vfio_iova_replace(iommu, &iovas);
+		break;
+	}
+	mutex_unlock(&iommu->lock);
+}
+
+static void *vfio_iommu_type1_open(unsigned long arg)
+{
+	struct vfio_iommu *iommu;
+	bool v2;
+
+	switch (arg) {
+	case VFIO_TYPE1_IOMMU:
+		v2 = false;
+		break;
+	case VFIO_TYPE1v2_IOMMU:
+		v2 = true;
+		break;
+	default:
+		return ERR_PTR(-EINVAL);
+	}
+
+	iommu = kzalloc(sizeof(*iommu), GFP_KERNEL);
+	if (!iommu)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_init(&iommu->lock);
+	INIT_LIST_HEAD(&iommu->domain_list);
+	INIT_LIST_HEAD(&iommu->iova_list);
+	iommu->dma_list = RB_ROOT;
+	iommu->dma_avail = dma_entry_limit;
+	iommu->pgsize_bitmap = PAGE_MASK;
+	iommu->v2 = v2;
+	return iommu;
+}
+
+static void vfio_iommu_type1_release(void *iommu_data)
+{
+	struct vfio_iommu *iommu = iommu_data;
+	struct vfio_domain *domain, *dtmp;
+	struct vfio_iommu_group *group, *gtmp;
+
+	mutex_lock(&iommu->lock);
+	vfio_remove_all_dma(iommu);
+
+	list_for_each_entry_safe(domain, dtmp, &iommu->domain_list, next) {
+		list_for_each_entry_safe(group, gtmp, &domain->group_list,
+					 next) {
+			iommu_detach_group(domain->domain, group->iommu_group);
+			list_del(&group->next);
+			kfree(group);
+		}
+		list_del(&domain->next);
+		iommu_domain_free(domain->domain);
+		kfree(domain);
+	}
+	vfio_iova_free(&iommu->iova_list);
+	mutex_unlock(&iommu->lock);
+
+	mutex_destroy(&iommu->lock);
+	kfree(iommu);
+}
+
+/*
+ * ioctls
+ */
+
+static int vfio_domains_enforce_coherency(struct vfio_iommu *iommu)
+{
+	struct vfio_domain *d;
+	int ret = 1;
+
+	mutex_lock(&iommu->lock);
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		if (!d->enforce_cache_coherency) {
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&iommu->lock);
+	return ret;
+}
+
+static long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu,
+					     unsigned long arg)
+{
+	switch (arg) {
+	case VFIO_TYPE1_IOMMU:
+	case VFIO_TYPE1v2_IOMMU:
+	case VFIO_UNMAP_ALL:
+		return 1;
+	case VFIO_UPDATE_VADDR:
+		return !!iommu;
+	case VFIO_DMA_CC_IOMMU:
+		return iommu ? vfio_domains_enforce_coherency(iommu) : 0;
+	default:
+		return 0;
+	}
+}
+
+static int vfio_build_cap_migration(struct vfio_iommu *iommu,
+				    struct vfio_info_cap *caps)
+{
+	struct vfio_iommu_type1_info_cap_migration *mig;
+	struct vfio_info_cap_header *header;
+
+	header = vfio_info_cap_add(caps, sizeof(*mig),
+				   VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, 1);
+	if (IS_ERR(header))
+		return PTR_ERR(header);
+
+	mig = container_of(header, struct vfio_iommu_type1_info_cap_migration,
+			   header);
+	mig->flags = 0;
+	mig->pgsize_bitmap = vfio_pgsize(iommu);
+	mig->max_dirty_bitmap_size = VFIO_DIRTY_BITMAP_SIZE_MAX;
+	return 0;
+}
+
+static int vfio_build_cap_dma_avail(struct vfio_iommu *iommu,
+				    struct vfio_info_cap *caps)
+{
+	struct vfio_iommu_type1_info_dma_avail *avail;
+	struct vfio_info_cap_header *header;
+
+	header = vfio_info_cap_add(caps, sizeof(*avail),
+				   VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, 1);
+	if (IS_ERR(header))
+		return PTR_ERR(header);
+
+	avail = container_of(header, struct vfio_iommu_type1_info_dma_avail,
+			     header);
+	avail->avail = iommu->dma_avail;
+	return 0;
+}
+
+static int vfio_build_cap_iova_range(struct vfio_iommu *iommu,
+				     struct vfio_info_cap *caps)
+{
+	struct vfio_iommu_type1_info_cap_iova_range *cap;
+	struct vfio_info_cap_header *header;
+	struct vfio_iova *range;
+	u32 nr = 0;
+
+	list_for_each_entry(range, &iommu->iova_list, list)
+		nr++;
+	if (!nr)
+		return 0;	/* no domain: no restriction to report */
+
+	header = vfio_info_cap_add(caps, struct_size(cap, iova_ranges, nr),
+				   VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, 1);
+	if (IS_ERR(header))
+		return PTR_ERR(header);
+
+	cap = container_of(header, struct vfio_iommu_type1_info_cap_iova_range,
+			   header);
+	cap->nr_iovas = nr;
+	cap->reserved = 0;
+	nr = 0;
+	list_for_each_entry(range, &iommu->iova_list, list) {
+		cap->iova_ranges[nr].start = range->start;
+		cap->iova_ranges[nr].end = range->last;
+		nr++;
+	}
+	return 0;
+}
+
+static int vfio_iommu_type1_get_info(struct vfio_iommu *iommu,
+				     unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_iommu_type1_info,
+					  iova_pgsizes);
+	unsigned long capsz = offsetofend(struct vfio_iommu_type1_info,
+					  cap_offset);
+	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
+	struct vfio_iommu_type1_info info;
+	int ret;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	/* cap_offset is only returned to a user that knows of it */
+	if (info.argsz >= capsz) {
+		minsz = capsz;
+		info.cap_offset = 0;
+	}
+
+	mutex_lock(&iommu->lock);
+	info.flags = VFIO_IOMMU_INFO_PGSIZES;
+	info.iova_pgsizes = iommu->pgsize_bitmap;
+
+	ret = vfio_build_cap_migration(iommu, &caps);
+	if (!ret)
+		ret = vfio_build_cap_dma_avail(iommu, &caps);
+	if (!ret)
+		ret = vfio_build_cap_iova_range(iommu, &caps);
+	mutex_unlock(&iommu->lock);
+
+	if (ret)
+		goto out_free;
+
+	if (caps.size) {
+		info.flags |= VFIO_IOMMU_INFO_CAPS;
+
+		if (info.argsz < sizeof(info) + caps.size) {
+			/* too small: tell the user how much is needed */
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user((void __user *)arg + sizeof(info),
+					 caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto out_free;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+
+	if (copy_to_user((void __user *)arg, &info, minsz))
+		ret = -EFAULT;
+out_free:
+	kfree(caps.buf);
+	return ret;
+}
+
+/*
+ * Moves @dma's pages, accounting included, to the current task's mm: the
+ * process that updates the vaddr owns the memory from now on.
+ */
+static int vfio_change_dma_owner(struct vfio_dma *dma)
+{
+	struct task_struct *task = current->group_leader;
+	struct mm_struct *mm = current->mm;
+	long npage = dma->locked_vm;
+	bool lock_cap;
+	int ret;
+
+	if (mm == dma->mm)
+		return 0;
+
+	lock_cap = capable(CAP_IPC_LOCK);
+	if (npage) {
+		ret = mmap_write_lock_killable(mm);
+		if (ret)
+			return ret;
+		ret = __account_locked_vm(mm, npage, true, task, lock_cap);
+		mmap_write_unlock(mm);
+		if (ret)
+			return ret;
+	}
+
+	vfio_lock_acct(dma, -npage);
+	put_task_struct(dma->task);
+	dma->task = get_task_struct(task);
+	mmdrop(dma->mm);
+	mmgrab(mm);
+	dma->mm = mm;
+	dma->lock_cap = lock_cap;
+	dma->locked_vm = npage;
+	return 0;
+}
+
+static int vfio_dma_update_vaddr(struct vfio_iommu *iommu,
+				 struct vfio_dma *dma, dma_addr_t iova,
+				 size_t size, unsigned long vaddr)
+{
+	int ret;
+
+	if (!dma)
+		return -ENOENT;
+	if (!dma->vaddr_invalid || dma->iova != iova || dma->size != size)
+		return -EINVAL;
+
+	ret = vfio_change_dma_owner(dma);
+	if (ret)
+		return ret;
+
+	dma->vaddr = vaddr;
+	dma->vaddr_invalid = false;
+	iommu->vaddr_invalid_count--;
+	return 0;
+}
+
+static int vfio_dma_do_map(struct vfio_iommu *iommu,
+			   struct vfio_iommu_type1_dma_map *map)
+{
+	bool set_vaddr = map->flags & VFIO_DMA_MAP_FLAG_VADDR;
+	dma_addr_t iova = map->iova;
+	unsigned long vaddr = map->vaddr;
+	size_t size = map->size;
+	struct vfio_dma *dma;
+	int ret = 0, prot = 0;
+	size_t pgsize;
+
+	/* The u64 fields must fit the kernel's types */
+	if (map->size != size || map->vaddr != vaddr || map->iova != iova)
+		return -EINVAL;
+
+	/* READ and WRITE as seen from the device */
+	if (map->flags & VFIO_DMA_MAP_FLAG_WRITE)
+		prot |= IOMMU_WRITE;
+	if (map->flags & VFIO_DMA_MAP_FLAG_READ)
+		prot |= IOMMU_READ;
+
+	/* A vaddr update keeps the protection; a new mapping needs one. */
+	if (!prot == !set_vaddr)
+		return -EINVAL;
+
+	mutex_lock(&iommu->lock);
+
+	pgsize = vfio_pgsize(iommu);
+	if (!size || (size | iova | vaddr) & (pgsize - 1)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+
+	if (iova + size - 1 < iova || vaddr + size - 1 < vaddr) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+
+	dma = vfio_find_dma(iommu, iova, iova + size - 1);
+	if (set_vaddr) {
+		ret = vfio_dma_update_vaddr(iommu, dma, iova, size, vaddr);
+		goto out_unlock;
+	}
+	if (dma) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+
+	if (!iommu->dma_avail) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+
+	if (!vfio_iova_valid(iommu, iova, iova + size - 1)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+
+	dma = kzalloc(sizeof(*dma), GFP_KERNEL);
+	if (!dma) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	dma->iova = iova;
+	dma->vaddr = vaddr;
+	dma->size = size;
+	dma->prot = prot;
+	/*
+	 * The limit is that of the process, hence its group leader; the
+	 * mm must outlive the task for the pages to be refunded.
+	 */
+	dma->task = get_task_struct(current->group_leader);
+	dma->lock_cap = capable(CAP_IPC_LOCK);
+	dma->mm = current->mm;
+	mmgrab(dma->mm);
+
+	/* Without a domain, pinning waits for the first group (replay). */
+	if (!list_empty(&iommu->domain_list)) {
+		ret = vfio_pin_map_dma(iommu, dma);
+		if (ret) {
+			put_task_struct(dma->task);
+			mmdrop(dma->mm);
+			kfree(dma);
+			goto out_unlock;
+		}
+	}
+
+	vfio_link_dma(iommu, dma);
+	iommu->dma_avail--;
+out_unlock:
+	mutex_unlock(&iommu->lock);
+	return ret;
+}
+
+static int vfio_iommu_type1_map_dma(struct vfio_iommu *iommu,
+				    unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_iommu_type1_dma_map,
+					  size);
+	u32 mask = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE |
+		   VFIO_DMA_MAP_FLAG_VADDR;
+	struct vfio_iommu_type1_dma_map map;
+
+	if (copy_from_user(&map, (void __user *)arg, minsz))
+		return -EFAULT;
+
+	if (map.argsz < minsz || map.flags & ~mask)
+		return -EINVAL;
+
+	return vfio_dma_do_map(iommu, &map);
+}
+
+/*
+ * Dirty page logging.  Every group is attached to an IOMMU domain, and no
+ * device tells which pages it wrote: every page of a mapping that is
+ * pinned and mapped is reported dirty, and none of one that is not.
+ */
+static const u64 vfio_bitmap_ones[64] = { [0 ... 63] = ~0ULL };
+
+/* Sets (or clears) @nbits bits of the user's bitmap from bit @start on. */
+static int vfio_user_bitmap_fill(u64 __user *bitmap, u64 start, u64 nbits,
+				 bool set)
+{
+	while (nbits) {
+		u64 __user *word = bitmap + start / BITS_PER_LONG_LONG;
+		unsigned int bit = start % BITS_PER_LONG_LONG;
+		u64 n, val, mask;
+
+		if (!bit && nbits >= BITS_PER_LONG_LONG) {
+			n = min_t(u64, nbits / BITS_PER_LONG_LONG,
+				  ARRAY_SIZE(vfio_bitmap_ones));
+			if (set ? copy_to_user(word, vfio_bitmap_ones,
+					       n * sizeof(u64)) :
+				  clear_user(word, n * sizeof(u64)))
+				return -EFAULT;
+			n *= BITS_PER_LONG_LONG;
+			cond_resched();
+		} else {
+			n = min_t(u64, BITS_PER_LONG_LONG - bit, nbits);
+			mask = GENMASK_ULL(bit + n - 1, bit);
+			if (get_user(val, word))
+				return -EFAULT;
+			val = set ? val | mask : val & ~mask;
+			if (put_user(val, word))
+				return -EFAULT;
+		}
+		start += n;
+		nbits -= n;
+	}
+	return 0;
+}
+
+/* Reports @dma's pages in the user's bitmap, which starts at @base. */
+static int vfio_report_dirty(struct vfio_iommu *iommu, u64 __user *bitmap,
+			     struct vfio_dma *dma, dma_addr_t base,
+			     size_t pgsize)
+{
+	unsigned int pgshift = __ffs(pgsize);
+
+	lockdep_assert_held(&iommu->lock);
+
+	return vfio_user_bitmap_fill(bitmap, (dma->iova - base) >> pgshift,
+				     dma->size >> pgshift,
+				     !list_empty(&iommu->domain_list));
+}
+
+static int vfio_verify_bitmap_size(u64 npages, u64 bitmap_size)
+{
+	if (!npages || !bitmap_size ||
+	    bitmap_size > VFIO_DIRTY_BITMAP_SIZE_MAX ||
+	    bitmap_size < VFIO_DIRTY_BITMAP_BYTES(npages))
+		return -EINVAL;
+	return 0;
+}
+
+/* Checks a user bitmap description, before taking the lock. */
+static int vfio_check_user_bitmap(struct vfio_bitmap *bitmap, u64 size)
+{
+	if (!access_ok(bitmap->data, bitmap->size) || !bitmap->pgsize)
+		return -EINVAL;
+	return vfio_verify_bitmap_size(size >> __ffs(bitmap->pgsize),
+				       bitmap->size);
+}
+
+/* Must [@iova, @last] cover every mapping it touches entirely? */
+static bool vfio_range_bisects(struct vfio_iommu *iommu, dma_addr_t iova,
+			       dma_addr_t last)
+{
+	struct vfio_dma *dma;
+
+	dma = vfio_find_dma(iommu, iova, iova);
+	if (dma && dma->iova != iova)
+		return true;
+	dma = vfio_find_dma(iommu, last, last);
+	return dma && vfio_dma_last(dma) != last;
+}
+
+static int vfio_dma_invalidate_vaddr(struct vfio_iommu *iommu,
+				     struct rb_node *first, dma_addr_t iova,
+				     dma_addr_t last, size_t *size)
+{
+	struct vfio_dma *dma;
+	struct rb_node *n;
+
+	/* All or nothing: a range with an invalid vaddr already fails. */
+	for (n = first; n; n = rb_next(n)) {
+		dma = rb_entry(n, struct vfio_dma, node);
+		if (dma->iova > last || (!iommu->v2 && iova > dma->iova))
+			break;
+		if (dma->vaddr_invalid)
+			return -EINVAL;
+	}
+
+	for (n = first; n; n = rb_next(n)) {
+		dma = rb_entry(n, struct vfio_dma, node);
+		if (dma->iova > last || (!iommu->v2 && iova > dma->iova))
+			break;
+		dma->vaddr_invalid = true;
+		iommu->vaddr_invalid_count++;
+		*size += dma->size;
+	}
+	return 0;
+}
+
+static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
+			     struct vfio_iommu_type1_dma_unmap *unmap,
+			     struct vfio_bitmap *bitmap)
+{
+	bool unmap_all = unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL;
+	bool get_dirty = unmap->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
+	dma_addr_t iova = unmap->iova, last;
+	size_t pgsize, unmapped = 0;
+	struct vfio_dma *dma;
+	struct rb_node *n;
+	int ret = -EINVAL;
+
+	mutex_lock(&iommu->lock);
+
+	pgsize = vfio_pgsize(iommu);
+	if (iova & (pgsize - 1))
+		goto out_unlock;
+
+	if (unmap_all) {
+		if (iova || unmap->size)
+			goto out_unlock;
+		last = ~(dma_addr_t)0;
+	} else {
+		if (!unmap->size || unmap->size & (pgsize - 1) ||
+		    iova + unmap->size - 1 < iova || unmap->size > SIZE_MAX)
+			goto out_unlock;
+		last = iova + unmap->size - 1;
+	}
+
+	/* Dirty bits only while logging, in the smallest page size */
+	if (get_dirty && (!iommu->dirty_tracking || bitmap->pgsize != pgsize))
+		goto out_unlock;
+
+	/*
+	 * v1 let the user unmap any range: a request starting inside a
+	 * mapping unmaps nothing, one covering a mapping's first page
+	 * unmaps it whole.  v2 wants whole mappings: a range may cover
+	 * several but must not cut one; only a range without any mapping
+	 * succeeds with nothing unmapped.
+	 */
+	if (iommu->v2 && !unmap_all && vfio_range_bisects(iommu, iova, last))
+		goto out_unlock;
+
+	ret = 0;
+	n = vfio_first_dma_node(iommu, iova, last);
+
+	if (unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR) {
+		ret = vfio_dma_invalidate_vaddr(iommu, n, iova, last,
+						&unmapped);
+		goto out_unlock;
+	}
+
+	while (n) {
+		dma = rb_entry(n, struct vfio_dma, node);
+		if (dma->iova > last || (!iommu->v2 && iova > dma->iova))
+			break;
+
+		if (get_dirty) {
+			ret = vfio_report_dirty(iommu, bitmap->data, dma, iova,
+						pgsize);
+			if (ret)
+				break;
+		}
+
+		unmapped += dma->size;
+		n = rb_next(n);
+		vfio_remove_dma(iommu, dma);
+	}
+
+out_unlock:
+	mutex_unlock(&iommu->lock);
+	unmap->size = ret ? 0 : unmapped;
+	return ret;
+}
+
+static int vfio_iommu_type1_unmap_dma(struct vfio_iommu *iommu,
+				      unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_iommu_type1_dma_unmap,
+					  size);
+	u32 mask = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP |
+		   VFIO_DMA_UNMAP_FLAG_VADDR | VFIO_DMA_UNMAP_FLAG_ALL;
+	struct vfio_iommu_type1_dma_unmap unmap;
+	struct vfio_bitmap bitmap = { 0 };
+	int ret;
+
+	if (copy_from_user(&unmap, (void __user *)arg, minsz))
+		return -EFAULT;
+
+	if (unmap.argsz < minsz || unmap.flags & ~mask)
+		return -EINVAL;
+
+	if ((unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&
+	    (unmap.flags & (VFIO_DMA_UNMAP_FLAG_ALL |
+			    VFIO_DMA_UNMAP_FLAG_VADDR)))
+		return -EINVAL;
+
+	if (unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
+		if (unmap.argsz < minsz + sizeof(bitmap))
+			return -EINVAL;
+		if (copy_from_user(&bitmap, (void __user *)arg + minsz,
+				   sizeof(bitmap)))
+			return -EFAULT;
+		ret = vfio_check_user_bitmap(&bitmap, unmap.size);
+		if (ret)
+			return ret;
+	}
+
+	ret = vfio_dma_do_unmap(iommu, &unmap, &bitmap);
+	if (ret)
+		return ret;
+
+	return copy_to_user((void __user *)arg, &unmap, minsz) ? -EFAULT : 0;
+}
+
+static int vfio_iommu_get_dirty_bitmap(struct vfio_iommu *iommu,
+				       unsigned long arg)
+{
+	struct vfio_iommu_type1_dirty_bitmap_get range;
+	struct vfio_dma *dma;
+	dma_addr_t last;
+	struct rb_node *n;
+	size_t pgsize;
+	int ret;
+
+	if (copy_from_user(&range, (void __user *)arg, sizeof(range)))
+		return -EFAULT;
+
+	if (range.iova + range.size < range.iova)
+		return -EINVAL;
+	ret = vfio_check_user_bitmap(&range.bitmap, range.size);
+	if (ret)
+		return ret;
+
+	mutex_lock(&iommu->lock);
+
+	/* Only the smallest page size, and only while logging */
+	pgsize = vfio_pgsize(iommu);
+	ret = -EINVAL;
+	if (range.bitmap.pgsize != pgsize || range.iova & (pgsize - 1) ||
+	    !range.size || range.size & (pgsize - 1) ||
+	    !iommu->dirty_tracking)
+		goto out_unlock;
+
+	/* Whole mappings only, as for a v2 unmap */
+	last = range.iova + range.size - 1;
+	if (vfio_range_bisects(iommu, range.iova, last))
+		goto out_unlock;
+
+	ret = 0;
+	for (n = vfio_first_dma_node(iommu, range.iova, last); n;
+	     n = rb_next(n)) {
+		dma = rb_entry(n, struct vfio_dma, node);
+		if (dma->iova > last)
+			break;
+		ret = vfio_report_dirty(iommu, range.bitmap.data, dma,
+					range.iova, pgsize);
+		if (ret)
+			break;
+	}
+out_unlock:
+	mutex_unlock(&iommu->lock);
+	return ret;
+}
+
+static int vfio_iommu_type1_dirty_pages(struct vfio_iommu *iommu,
+					unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_iommu_type1_dirty_bitmap,
+					  flags);
+	u32 mask = VFIO_IOMMU_DIRTY_PAGES_FLAG_START |
+		   VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP |
+		   VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
+	struct vfio_iommu_type1_dirty_bitmap dirty;
+
+	if (!iommu->v2)
+		return -EACCES;
+
+	if (copy_from_user(&dirty, (void __user *)arg, minsz))
+		return -EFAULT;
+
+	if (dirty.argsz < minsz || dirty.flags & ~mask ||
+	    hweight32(dirty.flags) != 1)
+		return -EINVAL;
+
+	switch (dirty.flags) {
+	case VFIO_IOMMU_DIRTY_PAGES_FLAG_START:
+	case VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP:
+		mutex_lock(&iommu->lock);
+		iommu->dirty_tracking =
+			dirty.flags == VFIO_IOMMU_DIRTY_PAGES_FLAG_START;
+		mutex_unlock(&iommu->lock);
+		return 0;
+	default:
+		if (dirty.argsz - minsz <
+		    sizeof(struct vfio_iommu_type1_dirty_bitmap_get))
+			return -EINVAL;
+		return vfio_iommu_get_dirty_bitmap(iommu, arg + minsz);
+	}
+}
+
+static long vfio_iommu_type1_ioctl(void *iommu_data, unsigned int cmd,
+				   unsigned long arg)
+{
+	struct vfio_iommu *iommu = iommu_data;
+
+	if (cmd == VFIO_CHECK_EXTENSION)
+		return vfio_iommu_type1_check_extension(iommu, arg);
+	if (!iommu)
+		return -EINVAL;
+
+	switch (cmd) {
+	case VFIO_IOMMU_GET_INFO:
+		return vfio_iommu_type1_get_info(iommu, arg);
+	case VFIO_IOMMU_MAP_DMA:
+		return vfio_iommu_type1_map_dma(iommu, arg);
+	case VFIO_IOMMU_UNMAP_DMA:
+		return vfio_iommu_type1_unmap_dma(iommu, arg);
+	case VFIO_IOMMU_DIRTY_PAGES:
+		return vfio_iommu_type1_dirty_pages(iommu, arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct vfio_iommu_driver_ops vfio_iommu_type1_ops = {
+	.name		= "vfio-iommu-type1",
+	.owner		= THIS_MODULE,
+	.open		= vfio_iommu_type1_open,
+	.release	= vfio_iommu_type1_release,
+	.ioctl		= vfio_iommu_type1_ioctl,
+	.attach_group	= vfio_iommu_type1_attach_group,
+	.detach_group	= vfio_iommu_type1_detach_group,
+};
+
+static int __init vfio_iommu_type1_init(void)
+{
+	return vfio_register_iommu_driver(&vfio_iommu_type1_ops);
+}
+
+static void __exit vfio_iommu_type1_exit(void)
+{
+	vfio_unregister_iommu_driver(&vfio_iommu_type1_ops);
+}
+
+module_init(vfio_iommu_type1_init);
+module_exit(vfio_iommu_type1_exit);
+
+MODULE_LICENSE("GPL v2");
+MODULE_DESCRIPTION("VFIO Type1 IOMMU backend");
