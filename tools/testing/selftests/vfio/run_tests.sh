@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs the VFIO selftests (all, or those named) and reports them as one TAP
-# stream in the kselftest runner's format: each binary's own TAP output is
-# passed through, indented with "# ".  Exits non-zero if any test failed.
-# Meant for the test VM:
+# Runs the VFIO selftests (all, or the binaries named) as one flat TAP
+# stream: every test of every binary is one "ok"/"not ok" line, renumbered
+# and named "<binary>: <fixture>.<test>"; the binaries' other output is
+# passed through as "# " comments, and the plan comes last.  A binary that
+# dies or times out without reporting a failure gets a "not ok" line of its
+# own.  Exits non-zero if anything failed.  Meant for the test VM:
 #   tools/testing/vm/run [--stock] -- tools/testing/selftests/vfio/run_tests.sh
 # BIN_DIR= picks where the binaries are (default build/selftests/vfio).
-# TEST_TIMEOUT= bounds each binary in seconds (default 120).
+# TEST_TIMEOUT= bounds each binary, in seconds (default 120).
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../../.." && pwd)
@@ -15,8 +17,8 @@ BIN_DIR=${BIN_DIR:-$top/build/selftests/vfio}
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 TESTS=${*:-vfio_container_test vfio_group_test vfio_device_test vfio_dma_test}
 
-# The harness exports these; they are also in this file.
-if [ -z "$VFIO_EDU0" ] && [ -r /tmp/vfio-test-devices.env ]; then
+# The VM harness exports these; they are also in this file.
+if [ -z "${VFIO_EDU0:-}" ] && [ -r /tmp/vfio-test-devices.env ]; then
 	set -a
 	. /tmp/vfio-test-devices.env
 	set +a
@@ -27,10 +29,10 @@ fi
 restore_bridge_e1000() {
 	dev=${VFIO_BRIDGE_E1000:-}
 	[ -n "$dev" ] && [ -e "/sys/bus/pci/devices/$dev" ] || return 0
-	drv=$(basename "$(readlink "/sys/bus/pci/devices/$dev/driver" \
-		2>/dev/null)" 2>/dev/null)
+	drv=$(readlink "/sys/bus/pci/devices/$dev/driver" 2>/dev/null)
+	drv=${drv##*/}
 	[ "$drv" = vfio-pci ] && return 0
-	echo "# restoring $dev from '${drv}' to vfio-pci"
+	echo "# restoring $dev from '$drv' to vfio-pci"
 	echo vfio-pci >"/sys/bus/pci/devices/$dev/driver_override"
 	[ -n "$drv" ] && echo "$dev" >"/sys/bus/pci/devices/$dev/driver/unbind"
 	echo "$dev" >/sys/bus/pci/drivers_probe
@@ -42,32 +44,58 @@ else
 	run_timeout=
 fi
 
-set -- $TESTS
-exec 5>&1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vfio-selftests.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
 echo "TAP version 13"
-echo "1..$#"
 n=0
 failed=0
-for t in "$@"; do
-	n=$((n + 1))
+for t in $TESTS; do
 	echo "# selftests: vfio: $t"
 	if [ ! -x "$BIN_DIR/$t" ]; then
-		echo "not ok $n selftests: vfio: $t # missing $BIN_DIR/$t"
+		n=$((n + 1))
 		failed=$((failed + 1))
+		echo "not ok $n $t # missing $BIN_DIR/$t"
 		continue
 	fi
-	# The binary's status comes out of the pipe on fd 3, its output
-	# goes to the real stdout (fd 5).
-	rc=$( { { $run_timeout "$BIN_DIR/$t" 2>&1; echo $? >&3; } |
-		sed 's/^/# /' >&5; } 3>&1 )
+	rm -f "$tmp/rc" "$tmp/counts"
+	{ $run_timeout "$BIN_DIR/$t" 2>&1; echo $? >"$tmp/rc"; } |
+	awk -v base="$n" -v bin="$t" -v counts="$tmp/counts" '
+		/^(not )?ok [0-9]+ / {
+			notok = ($1 == "not")
+			rest = $0
+			sub(/^(not )?ok [0-9]+ /, "", rest)
+			c++
+			if (notok)
+				f++
+			printf "%sok %d %s: %s\n", notok ? "not " : "",
+			       base + c, bin, rest
+			fflush()
+			next
+		}
+		{ print "# " $0; fflush() }
+		END { print c + 0, f + 0 > counts }'
+	rc=$(cat "$tmp/rc" 2>/dev/null || echo 255)
+	read -r count fails <"$tmp/counts" || { count=0; fails=0; }
+	n=$((n + count))
+	failed=$((failed + fails))
 	restore_bridge_e1000
 	case $rc in
-	0)	echo "ok $n selftests: vfio: $t" ;;
-	4)	echo "ok $n selftests: vfio: $t # SKIP" ;;
-	124)	echo "not ok $n selftests: vfio: $t # TIMEOUT $TEST_TIMEOUT seconds"
-		failed=$((failed + 1)) ;;
-	*)	echo "not ok $n selftests: vfio: $t # exit=$rc"
-		failed=$((failed + 1)) ;;
+	0) ;;
+	4)	if [ "$count" -eq 0 ]; then
+			n=$((n + 1))
+			echo "ok $n $t # SKIP"
+		fi ;;
+	124 | 137)
+		n=$((n + 1))
+		failed=$((failed + 1))
+		echo "not ok $n $t # TIMEOUT after $TEST_TIMEOUT seconds" ;;
+	*)	if [ "$fails" -eq 0 ]; then
+			n=$((n + 1))
+			failed=$((failed + 1))
+			echo "not ok $n $t # exit status $rc"
+		fi ;;
 	esac
 done
-[ $failed -eq 0 ]
+echo "1..$n"
+[ "$failed" -eq 0 ]
