@@ -219,8 +219,8 @@ TEST_F(dev, region_info)
 	EXPECT_EQ((uint32_t)(VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE), ri.flags);
 
-	/* BARs as sysfs has them, the edu's unused ones empty */
-	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_BAR5_REGION_INDEX;
+	/* BARs and ROM as sysfs has them, the edu's unused ones empty */
+	for (i = VFIO_PCI_BAR0_REGION_INDEX; i <= VFIO_PCI_ROM_REGION_INDEX;
 	     i++) {
 		long long sz = pci_bar_size(edu0, i);
 
@@ -301,6 +301,52 @@ TEST_F(dev, config_space)
 	}
 }
 
+/* Reads outside config space fail. */
+TEST_F(dev, config_space_bounds)
+{
+	uint32_t val;
+
+	EXPECT_EQ(-EFAULT, vfio_region_read(self->d.device, &self->d.config,
+					    self->d.config.size, &val, 1));
+	EXPECT_EQ(-EFAULT, vfio_region_read(self->d.device, &self->d.config,
+					    self->d.config.size - 2, &val, 4));
+	EXPECT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      self->d.config.size - 4, &val, 4));
+}
+
+/* BAR sizing through the (virtualized) config space, as QEMU does it. */
+TEST_F(dev, config_bar_sizing)
+{
+	uint32_t orig, val, ones = 0xffffffff;
+
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_BASE_ADDRESS_0, &orig, 4));
+	/* 32-bit memory BAR */
+	EXPECT_EQ(0U, orig & (PCI_BASE_ADDRESS_SPACE |
+			      PCI_BASE_ADDRESS_MEM_TYPE_MASK));
+	ASSERT_EQ(0, vfio_region_write(self->d.device, &self->d.config,
+				       PCI_BASE_ADDRESS_0, &ones, 4));
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_BASE_ADDRESS_0, &val, 4));
+	EXPECT_EQ((uint32_t)~(EDU_BAR0_SIZE - 1), val & ~0xfU);
+	EXPECT_EQ(orig & 0xfU, val & 0xfU);
+	ASSERT_EQ(0, vfio_region_write(self->d.device, &self->d.config,
+				       PCI_BASE_ADDRESS_0, &orig, 4));
+	ASSERT_EQ(0, vfio_region_read(self->d.device, &self->d.config,
+				      PCI_BASE_ADDRESS_0, &val, 4));
+	EXPECT_EQ(orig, val);
+	/* the device still answers where it was */
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+}
+
+TEST_F(dev, unknown_ioctl)
+{
+	EXPECT_EQ(-ENOTTY, vfio_ioctl(self->d.device,
+				      _IO(VFIO_TYPE, VFIO_BASE + 99), NULL));
+	EXPECT_EQ(-ENOTTY, vfio_ioctl(self->d.device, VFIO_GET_API_VERSION,
+				      NULL));
+}
+
 TEST_F(dev, bar0_mmap)
 {
 	uint32_t x = 0x12345678;
@@ -330,6 +376,40 @@ TEST_F(dev, bar0_read_write)
 	EXPECT_EQ(-EINVAL, vfio_region_read(self->d.device, &self->d.bar0,
 					    self->d.bar0.size, &val,
 					    sizeof(val)));
+}
+
+TEST_F(dev, mmap_errors)
+{
+	struct vfio_region_info ri;
+	void *p;
+
+	/* private mappings are refused */
+	p = mmap(NULL, self->d.bar0.size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		 self->d.device, (off_t)self->d.bar0.offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	/* beyond the end of the BAR */
+	p = mmap(NULL, 2 * self->d.bar0.size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, self->d.device, (off_t)self->d.bar0.offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	/* config space is not mmappable */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->d.device,
+		 (off_t)self->d.config.offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	/* nor is an empty BAR */
+	ASSERT_EQ(0, vfio_region_info(self->d.device,
+				      VFIO_PCI_BAR1_REGION_INDEX, &ri));
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->d.device,
+		 (off_t)ri.offset);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	/* part of BAR0, at an offset, is fine */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->d.device,
+		 (off_t)self->d.bar0.offset + 4096);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
 }
 
 TEST_F(dev, irq_info)
@@ -406,6 +486,101 @@ TEST_F(dev, intx)
 					  VFIO_PCI_INTX_IRQ_INDEX, -1));
 }
 
+/* VFIO_IRQ_SET_ACTION_MASK / UNMASK on INTx. */
+TEST_F(dev, intx_mask)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK,
+		.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.start = 0,
+		.count = 1,
+	};
+
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_INTX_IRQ_INDEX, self->efd));
+	ASSERT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS, &set));
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
+	EXPECT_EQ(0, vfio_eventfd_wait(self->efd, 200));
+	/* pending while masked: delivered on unmask */
+	ASSERT_EQ(0, vfio_irq_unmask(self->d.device,
+				     VFIO_PCI_INTX_IRQ_INDEX));
+	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
+	EXPECT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_INTX_IRQ_INDEX, -1));
+}
+
+TEST_F(dev, set_irqs_errors)
+{
+	char buf[sizeof(struct vfio_irq_set) + 2 * sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+	int32_t fds[2];
+
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	fds[0] = fds[1] = self->efd;
+
+#define SET(_argsz, _flags, _index, _start, _count) do { \
+	memset(buf, 0, sizeof(buf)); \
+	set->argsz = (_argsz); \
+	set->flags = (_flags); \
+	set->index = (_index); \
+	set->start = (_start); \
+	set->count = (_count); \
+	memcpy(set->data, fds, sizeof(fds)); \
+} while (0)
+#define TRIGGER_FD (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER)
+
+	/* short argsz, for the header and for the data */
+	SET(offsetof(struct vfio_irq_set, count), TRIGGER_FD,
+	    VFIO_PCI_MSI_IRQ_INDEX, 0, 1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	SET(sizeof(*set), TRIGGER_FD, VFIO_PCI_MSI_IRQ_INDEX, 0, 1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	/* no such index; more vectors than there are; MSI-X has none */
+	SET(sizeof(buf), TRIGGER_FD, VFIO_PCI_NUM_IRQS, 0, 1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	SET(sizeof(buf), TRIGGER_FD, VFIO_PCI_MSI_IRQ_INDEX, 0, 2);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	SET(sizeof(buf), TRIGGER_FD, VFIO_PCI_MSI_IRQ_INDEX, 1, 1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	SET(sizeof(buf), TRIGGER_FD, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	/* unknown flags, two data types */
+	SET(sizeof(buf), TRIGGER_FD | (1U << 10), VFIO_PCI_MSI_IRQ_INDEX, 0,
+	    1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	SET(sizeof(buf), TRIGGER_FD | VFIO_IRQ_SET_DATA_BOOL,
+	    VFIO_PCI_MSI_IRQ_INDEX, 0, 1);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	/* INTx has a single line */
+	SET(sizeof(buf), TRIGGER_FD, VFIO_PCI_INTX_IRQ_INDEX, 0, 2);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	/* MSI can't be masked through VFIO */
+	SET(sizeof(*set), VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK,
+	    VFIO_PCI_MSI_IRQ_INDEX, 0, 1);
+	EXPECT_EQ(-ENOTTY, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+				      set));
+	/* nothing was enabled by any of that */
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
+	EXPECT_EQ(0, vfio_eventfd_wait(self->efd, 200));
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
+#undef SET
+#undef TRIGGER_FD
+}
+
 TEST_F(dev, msi)
 {
 	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -420,6 +595,33 @@ TEST_F(dev, msi)
 	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x2);
 	EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
 	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x2);
+
+	/* DATA_NONE and DATA_BOOL triggers signal the eventfd themselves */
+	{
+		char buf[sizeof(struct vfio_irq_set) + 1];
+		struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+
+		memset(buf, 0, sizeof(buf));
+		set->argsz = sizeof(*set);
+		set->flags = VFIO_IRQ_SET_DATA_NONE |
+			     VFIO_IRQ_SET_ACTION_TRIGGER;
+		set->index = VFIO_PCI_MSI_IRQ_INDEX;
+		set->count = 1;
+		EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+					set));
+		EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+		set->argsz = sizeof(buf);
+		set->flags = VFIO_IRQ_SET_DATA_BOOL |
+			     VFIO_IRQ_SET_ACTION_TRIGGER;
+		set->data[0] = 0;
+		EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+					set));
+		EXPECT_EQ(0, vfio_eventfd_wait(self->efd, 100));
+		set->data[0] = 1;
+		EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_SET_IRQS,
+					set));
+		EXPECT_EQ(1, vfio_eventfd_wait(self->efd, IRQ_TIMEOUT_MS));
+	}
 
 	/* MSI and INTx are exclusive */
 	EXPECT_EQ(-EINVAL, vfio_irq_set_eventfd(self->d.device,
