@@ -523,6 +523,7 @@ struct vfio_unmap_batch {
 	unsigned int			nr;
 	unsigned int			capacity;
 	bool				dirty;
+	bool				pending;	/* gather not synced */
 };
 
 static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
@@ -530,6 +531,7 @@ static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
 	iommu_iotlb_gather_init(&ub->gather);
 	ub->nr = 0;
 	ub->dirty = dirty;
+	ub->pending = false;
 	ub->runs = (struct vfio_unpin_run *)__get_free_page(GFP_KERNEL);
 	if (ub->runs) {
 		ub->capacity = PAGE_SIZE / sizeof(*ub->runs);
@@ -546,10 +548,11 @@ static long vfio_unmap_batch_flush(struct vfio_unmap_batch *ub,
 	long unpinned = 0;
 	unsigned int i;
 
-	if (!ub->nr)
+	if (!ub->pending)
 		return 0;
 
 	iommu_iotlb_sync(domain, &ub->gather);
+	ub->pending = false;
 	for (i = 0; i < ub->nr; i++)
 		unpinned += vfio_unpin_pfns(ub->runs[i].pfn, ub->runs[i].npage,
 					    ub->dirty);
@@ -606,6 +609,7 @@ static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
 
 		unmapped = iommu_unmap_fast(lookup->domain, iova, run,
 					    &ub.gather);
+		ub.pending = true;
 		/* Better leak the pins than free memory still mapped. */
 		if (WARN_ON_ONCE(unmapped != run))
 			goto next;
