@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "vfio_util.h"
 #include "kselftest_harness.h"
@@ -322,12 +323,19 @@ TEST_F(dma, map_errors)
 					IOVA_MSI, PAGE, RW));
 
 	/* memory that isn't mapped in this process */
-	hole = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hole = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
-	ASSERT_EQ(0, munmap(hole, BUF_SIZE));
+	ASSERT_EQ(0, munmap((char *)hole + PAGE, PAGE));
+	/* only its first page exists: pinning fails half-way */
 	EXPECT_EQ(-EFAULT, vfio_map_dma(self->d.container, hole, IOVA_DST,
-					BUF_SIZE, RW));
+					3 * PAGE, RW));
+	/* none of it */
+	EXPECT_EQ(-EFAULT, vfio_map_dma(self->d.container,
+					(char *)hole + PAGE, IOVA_DST, PAGE,
+					RW));
+	munmap(hole, PAGE);
+	munmap((char *)hole + 2 * PAGE, PAGE);
 
 	/* none of that left a mapping behind */
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
@@ -409,6 +417,78 @@ TEST_F(dma, unmap_sizes)
 	EXPECT_EQ(2 * BUF_SIZE, unmapped);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
 				  BUF_SIZE, RW));
+}
+
+/* Each mapping uses one of the entries counted by the DMA_AVAIL cap. */
+static uint32_t dma_avail(struct __test_metadata *_metadata, int container)
+{
+	struct vfio_iommu_type1_info_dma_avail *avail;
+	struct vfio_iommu_type1_info *info;
+	uint32_t ret = 0;
+	char buf[4096];
+
+	memset(buf, 0, sizeof(buf));
+	info = (void *)buf;
+	info->argsz = sizeof(buf);
+	EXPECT_EQ(0, vfio_ioctl(container, VFIO_IOMMU_GET_INFO, info));
+	avail = (void *)find_cap(info, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	EXPECT_NE(NULL, avail);
+	if (avail)
+		ret = avail->avail;
+	return ret;
+}
+
+TEST_F(dma, dma_avail)
+{
+	uint32_t before = dma_avail(_metadata, self->d.container);
+
+	ASSERT_LT(2U, before);
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  PAGE, RW));
+	EXPECT_EQ(before - 2, dma_avail(_metadata, self->d.container));
+	/* a failed map takes none */
+	EXPECT_EQ(-EEXIST, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST, PAGE, RW));
+	EXPECT_EQ(before - 2, dma_avail(_metadata, self->d.container));
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_SRC, BUF_SIZE, 0,
+				    NULL));
+	EXPECT_EQ(before - 1, dma_avail(_metadata, self->d.container));
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, 0, 0,
+				    VFIO_DMA_UNMAP_FLAG_ALL, NULL));
+	EXPECT_EQ(before, dma_avail(_metadata, self->d.container));
+}
+
+/*
+ * Without CAP_IPC_LOCK, pinned pages count against RLIMIT_MEMLOCK: a map
+ * beyond it fails with -ENOMEM, and unmapping gives the pages back.
+ */
+TEST_F(dma, memlock_limit)
+{
+	struct rlimit rl = { .rlim_cur = 3 * PAGE, .rlim_max = 3 * PAGE };
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+	ASSERT_EQ(0, drop_cap_ipc_lock());
+
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
+				  BUF_SIZE, RW));
+	EXPECT_EQ(-ENOMEM, vfio_map_dma(self->d.container, self->dst,
+					IOVA_DST, BUF_SIZE, RW));
+	/* the failed map left nothing behind */
+	EXPECT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  PAGE, RW));
+	EXPECT_EQ(-ENOMEM, vfio_map_dma(self->d.container, self->dst + PAGE,
+					IOVA_DST + PAGE, PAGE, RW));
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_SRC, BUF_SIZE, 0,
+				    NULL));
+	EXPECT_EQ(0, vfio_map_dma(self->d.container, self->dst + PAGE,
+				  IOVA_DST + PAGE, PAGE, RW));
+	/* and the mappings work */
+	fill(self->dst, PAGE, 5);
+	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, 1024, false));
+	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE, 0, 1024, true));
+	EXPECT_EQ(0, memcmp(self->dst, self->dst + PAGE, 1024));
 }
 
 /*

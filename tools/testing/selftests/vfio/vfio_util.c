@@ -16,6 +16,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/pci_regs.h>
 
 #include "vfio_util.h"
@@ -334,6 +336,25 @@ void vfio_free(void *p, size_t size)
 {
 	if (p)
 		munmap(p, size);
+}
+
+int drop_cap_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	const unsigned int i = CAP_TO_INDEX(CAP_IPC_LOCK);
+	const uint32_t bit = CAP_TO_MASK(CAP_IPC_LOCK);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[i].effective &= ~bit;
+	data[i].permitted &= ~bit;
+	data[i].inheritable &= ~bit;
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
 }
 
 static int sysfs_write(const char *path, const char *val)

@@ -113,6 +113,9 @@ int vfio_unmap_dma(int container, uint64_t iova, uint64_t size,
 void *vfio_alloc(size_t size);
 void vfio_free(void *p, size_t size);
 
+/* Drops CAP_IPC_LOCK from the effective and permitted sets: 0 or -errno. */
+int drop_cap_ipc_lock(void);
+
 /* PCI sysfs */
 /* Name of the bound driver in buf ("" when none): 0 or -errno. */
 int pci_driver_name(const char *bdf, char *buf, size_t len);
