@@ -29,24 +29,55 @@
 #define EDU_BUF		0x40000
 #define LEN		4000	/* QEMU 7.2's edu aborts at 4096 */
 
+/* MMIO accessors, built like the kernel's x86 readl()/writel(). */
+static uint32_t rd32(const void *addr)
+{
+	uint32_t v;
+
+	asm volatile("movl %1, %0" : "=r" (v) : "m" (*(const uint32_t *)addr)
+		     : "memory");
+	return v;
+}
+
+static uint64_t rd64(const void *addr)
+{
+	uint64_t v;
+
+	asm volatile("movq %1, %0" : "=r" (v) : "m" (*(const uint64_t *)addr)
+		     : "memory");
+	return v;
+}
+
+static void wr32(void *addr, uint32_t v)
+{
+	asm volatile("movl %0, %1" : : "r" (v), "m" (*(uint32_t *)addr)
+		     : "memory");
+}
+
+static void wr64(void *addr, uint64_t v)
+{
+	asm volatile("movq %0, %1" : : "r" (v), "m" (*(uint64_t *)addr)
+		     : "memory");
+}
+
 static void die(const char *what)
 {
 	fprintf(stderr, "demo: %s: %s\n", what, strerror(errno));
 	exit(1);
 }
 
-static void edu_dma(volatile uint8_t *bar, uint64_t src, uint64_t dst,
+static void edu_dma(uint8_t *bar, uint64_t src, uint64_t dst,
 		    uint64_t cmd)
 {
 	struct timespec ts = { 0, 1000000 };
 	int i;
 
-	*(volatile uint64_t *)(bar + EDU_DMA_SRC) = src;
-	*(volatile uint64_t *)(bar + EDU_DMA_DST) = dst;
-	*(volatile uint64_t *)(bar + EDU_DMA_COUNT) = LEN;
-	*(volatile uint64_t *)(bar + EDU_DMA_CMD) = cmd | EDU_DMA_START;
+	wr64(bar + EDU_DMA_SRC, src);
+	wr64(bar + EDU_DMA_DST, dst);
+	wr64(bar + EDU_DMA_COUNT, LEN);
+	wr64(bar + EDU_DMA_CMD, cmd | EDU_DMA_START);
 	for (i = 0; i < 5000; i++) {
-		if (!(*(volatile uint64_t *)(bar + EDU_DMA_CMD) & EDU_DMA_START))
+		if (!(rd64(bar + EDU_DMA_CMD) & EDU_DMA_START))
 			return;
 		nanosleep(&ts, NULL);
 	}
@@ -77,7 +108,7 @@ int main(void)
 	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
 	const char *name = getenv("VFIO_EDU0");
 	char path[256], link[256];
-	volatile uint8_t *bar;
+	uint8_t *bar;
 	uint8_t *src, *dst;
 	int container, group, device, i;
 	uint16_t cmd;
@@ -139,10 +170,9 @@ int main(void)
 		   device, bar0.offset);
 	if (bar == MAP_FAILED)
 		die("mmap BAR0");
-	*(volatile uint32_t *)(bar + EDU_LIVENESS) = 0x12345678;
+	wr32(bar + EDU_LIVENESS, 0x12345678);
 	printf("  edu id 0x%08x, liveness 0x12345678 -> 0x%08x\n",
-	       *(volatile uint32_t *)(bar + EDU_ID),
-	       *(volatile uint32_t *)(bar + EDU_LIVENESS));
+	       rd32(bar + EDU_ID), rd32(bar + EDU_LIVENESS));
 
 	printf("3. DMA through the IOMMU\n");
 	src = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
