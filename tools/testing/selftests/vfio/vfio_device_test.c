@@ -124,7 +124,7 @@ TEST_F(dev, device_fd_keeps_container_busy)
 	ASSERT_EQ(0, vfio_group_status(self->d.group, &flags));
 	EXPECT_EQ(GROUP_VIABLE | GROUP_CONTAINER_SET, flags);
 
-	munmap((void *)self->d.bar0_map, self->d.bar0.size);
+	munmap(self->d.bar0_map, self->d.bar0.size);
 	self->d.bar0_map = NULL;
 	ASSERT_EQ(0, close(self->d.device));
 	self->d.device = -1;
@@ -136,7 +136,7 @@ TEST_F(dev, close_and_reopen)
 	uint32_t val;
 	int fd;
 
-	munmap((void *)self->d.bar0_map, self->d.bar0.size);
+	munmap(self->d.bar0_map, self->d.bar0.size);
 	self->d.bar0_map = NULL;
 	ASSERT_EQ(0, close(self->d.device));
 	self->d.device = -1;
@@ -167,7 +167,8 @@ TEST_F(dev, device_info)
 
 	/* the minimum argsz ends at num_irqs */
 	memset(&info, 0, sizeof(info));
-	info.argsz = offsetofend(struct vfio_device_info, num_irqs);
+	info.argsz = offsetof(struct vfio_device_info, num_irqs) +
+		     sizeof(info.num_irqs);
 	EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
 	EXPECT_TRUE(info.flags & VFIO_DEVICE_FLAGS_PCI);
 
@@ -227,9 +228,8 @@ TEST_F(dev, region_info)
 		ASSERT_LE(0, sz);
 		ASSERT_EQ(0, vfio_region_info(self->d.device, i, &ri));
 		EXPECT_EQ((uint64_t)sz, ri.size);
-		if (!sz) {
+		if (!sz)
 			EXPECT_EQ(0U, ri.flags);
-		}
 	}
 	/* every region has its own offset */
 	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
@@ -259,7 +259,8 @@ TEST_F(dev, region_info_short_argsz)
 
 	memset(&ri, 0, sizeof(ri));
 	ri.index = VFIO_PCI_BAR0_REGION_INDEX;
-	ri.argsz = offsetofend(struct vfio_region_info, offset);
+	ri.argsz = offsetof(struct vfio_region_info, offset) +
+		   sizeof(ri.offset);
 	EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_REGION_INFO,
 				&ri));
 	EXPECT_EQ((uint64_t)EDU_BAR0_SIZE, ri.size);
@@ -521,7 +522,8 @@ TEST_F(dev, set_irqs_errors)
 
 	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, self->efd);
-	fds[0] = fds[1] = self->efd;
+	fds[0] = self->efd;
+	fds[1] = self->efd;
 
 #define SET(_argsz, _flags, _index, _start, _count) do { \
 	memset(buf, 0, sizeof(buf)); \

@@ -123,7 +123,8 @@ TEST_F(dma, iommu_info)
 
 	/* the minimum argsz ends at iova_pgsizes: no capabilities */
 	memset(&small, 0, sizeof(small));
-	small.argsz = offsetofend(struct vfio_iommu_type1_info, iova_pgsizes);
+	small.argsz = offsetof(struct vfio_iommu_type1_info, iova_pgsizes) +
+		      sizeof(small.iova_pgsizes);
 	ASSERT_EQ(0, vfio_ioctl(self->d.container, VFIO_IOMMU_GET_INFO,
 				&small));
 	EXPECT_TRUE(small.flags & VFIO_IOMMU_INFO_PGSIZES);
@@ -166,9 +167,8 @@ TEST_F(dma, iommu_info)
 		uint64_t e = range->iova_ranges[i].end;
 
 		EXPECT_LE(s, e);
-		if (i) {
+		if (i)
 			EXPECT_LT(range->iova_ranges[i - 1].end, s);
-		}
 		if (s <= IOVA_SRC && IOVA_SRC + BUF_SIZE - 1 <= e)
 			src_ok = true;
 		if (s <= IOVA_DST && IOVA_DST + BUF_SIZE - 1 <= e)

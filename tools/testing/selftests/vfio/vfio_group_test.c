@@ -245,9 +245,8 @@ TEST_F(bridge, two_devices)
 	id = vfio_group_id(bridge_edu);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(id, vfio_group_id(bridge_e1000));
-	if (bridge) {
+	if (bridge)
 		EXPECT_EQ(id, vfio_group_id(bridge));
-	}
 	EXPECT_NE(id, vfio_group_id(edu0));
 
 	self->container = vfio_open_container();
@@ -264,9 +263,8 @@ TEST_F(bridge, two_devices)
 	d1 = vfio_get_device_fd(self->group, bridge_e1000);
 	EXPECT_LE(0, d1);
 	/* the bridge is in the group but isn't a vfio device */
-	if (bridge) {
+	if (bridge)
 		EXPECT_EQ(-ENODEV, vfio_get_device_fd(self->group, bridge));
-	}
 	/* nor is a device of another group */
 	EXPECT_EQ(-ENODEV, vfio_get_device_fd(self->group, edu0));
 	EXPECT_EQ(-EBUSY, vfio_group_unset_container(self->group));

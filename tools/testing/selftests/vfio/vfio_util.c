@@ -187,7 +187,7 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long type)
 void vfio_dev_close(struct vfio_dev *d)
 {
 	if (d->bar0_map)
-		munmap((void *)d->bar0_map, d->bar0.size);
+		munmap(d->bar0_map, d->bar0.size);
 	d->bar0_map = NULL;
 	if (d->device >= 0)
 		close(d->device);
@@ -195,7 +195,9 @@ void vfio_dev_close(struct vfio_dev *d)
 		close(d->group);
 	if (d->container >= 0)
 		close(d->container);
-	d->device = d->group = d->container = -1;
+	d->device = -1;
+	d->group = -1;
+	d->container = -1;
 }
 
 int vfio_region_info(int device, uint32_t index, struct vfio_region_info *ri)
@@ -509,19 +511,27 @@ int edu_map_bar0(struct vfio_dev *d)
 	return 0;
 }
 
+/*
+ * MMIO through the BAR mapping: relaxed atomics are single, untorn
+ * accesses of the given width that the compiler may neither merge nor
+ * drop.
+ */
 uint32_t edu_read32(struct vfio_dev *d, uint32_t reg)
 {
-	return *(volatile uint32_t *)(d->bar0_map + reg);
+	return __atomic_load_n((uint32_t *)(d->bar0_map + reg),
+			       __ATOMIC_RELAXED);
 }
 
 void edu_write32(struct vfio_dev *d, uint32_t reg, uint32_t val)
 {
-	*(volatile uint32_t *)(d->bar0_map + reg) = val;
+	__atomic_store_n((uint32_t *)(d->bar0_map + reg), val,
+			 __ATOMIC_RELAXED);
 }
 
 void edu_write64(struct vfio_dev *d, uint32_t reg, uint64_t val)
 {
-	*(volatile uint64_t *)(d->bar0_map + reg) = val;
+	__atomic_store_n((uint64_t *)(d->bar0_map + reg), val,
+			 __ATOMIC_RELAXED);
 }
 
 int edu_enable(struct vfio_dev *d)

@@ -20,11 +20,6 @@
 #define VFIO_CONTAINER_PATH	"/dev/vfio/vfio"
 #define VFIO_TEST_ENV_FILE	"/tmp/vfio-test-devices.env"
 
-#ifndef offsetofend
-#define offsetofend(TYPE, MEMBER) \
-	(offsetof(TYPE, MEMBER) + sizeof(((TYPE *)0)->MEMBER))
-#endif
-
 /* The uapi flags, typed to compare with the u32 fields without warnings. */
 #define GROUP_VIABLE		((uint32_t)VFIO_GROUP_FLAGS_VIABLE)
 #define GROUP_CONTAINER_SET	((uint32_t)VFIO_GROUP_FLAGS_CONTAINER_SET)
@@ -32,7 +27,7 @@
 /* QEMU edu device (hw/misc/edu.c) */
 #define EDU_VENDOR_ID		0x1234
 #define EDU_DEVICE_ID		0x11e8
-#define EDU_BAR0_SIZE		(1UL << 20)
+#define EDU_BAR0_SIZE		0x100000UL
 #define EDU_REG_ID		0x00
 #define EDU_ID_VALUE		0x010000edU
 #define EDU_REG_LIVENESS	0x04
@@ -77,7 +72,7 @@ struct vfio_dev {
 	int device;
 	struct vfio_region_info config;
 	struct vfio_region_info bar0;
-	volatile uint8_t *bar0_map;
+	uint8_t *bar0_map;
 };
 
 /* Sets every fd to -1; call before anything else. */
