@@ -22,7 +22,14 @@
 
 #define IRQ_TIMEOUT_MS	2000
 
-static const char *edu0;
+static const char *edu0, *bridge_edu, *bridge_e1000;
+
+static long feature(int device, uint32_t argsz, uint32_t flags)
+{
+	struct vfio_device_feature f = { .argsz = argsz, .flags = flags };
+
+	return vfio_ioctl(device, VFIO_DEVICE_FEATURE, &f);
+}
 
 /* A container and EDU0's group, nothing set. */
 FIXTURE(nodev)
@@ -348,6 +355,48 @@ TEST_F(dev, unknown_ioctl)
 				      NULL));
 }
 
+TEST_F(dev, device_feature)
+{
+	const uint32_t probe_get = VFIO_DEVICE_FEATURE_PROBE |
+				   VFIO_DEVICE_FEATURE_GET;
+	const uint32_t probe_set = VFIO_DEVICE_FEATURE_PROBE |
+				   VFIO_DEVICE_FEATURE_SET;
+	int fd = self->d.device;
+
+	EXPECT_EQ(-EINVAL, feature(fd, offsetof(struct vfio_device_feature,
+						flags),
+				   probe_get | VFIO_DEVICE_FEATURE_MIGRATION));
+	EXPECT_EQ(-EINVAL, feature(fd, sizeof(struct vfio_device_feature),
+				   probe_get | (1U << 20)));
+	/* GET and SET together only with PROBE */
+	EXPECT_EQ(-EINVAL, feature(fd, sizeof(struct vfio_device_feature),
+				   VFIO_DEVICE_FEATURE_GET |
+				   VFIO_DEVICE_FEATURE_SET |
+				   VFIO_DEVICE_FEATURE_MIGRATION));
+	/* no migration (QEMU probes it), not a PF: no VF token */
+	EXPECT_EQ(-ENOTTY, feature(fd, sizeof(struct vfio_device_feature),
+				   probe_get | VFIO_DEVICE_FEATURE_MIGRATION));
+	EXPECT_EQ(-ENOTTY, feature(fd, sizeof(struct vfio_device_feature),
+				   probe_set |
+				   VFIO_DEVICE_FEATURE_PCI_VF_TOKEN));
+	EXPECT_EQ(-ENOTTY, feature(fd, sizeof(struct vfio_device_feature),
+				   probe_get | VFIO_DEVICE_FEATURE_MASK));
+}
+
+/* No bus or slot reset for a device on the root bus. */
+TEST_F(dev, hot_reset_info_root_bus)
+{
+	struct vfio_pci_hot_reset_info info = { .argsz = sizeof(info) };
+
+	EXPECT_EQ(-ENODEV, vfio_ioctl(self->d.device,
+				      VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+				      &info));
+	info.argsz = offsetof(struct vfio_pci_hot_reset_info, count);
+	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device,
+				      VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+				      &info));
+}
+
 TEST_F(dev, bar0_mmap)
 {
 	uint32_t x = 0x12345678;
@@ -638,9 +687,62 @@ TEST_F(dev, msi)
 	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
 }
 
+/*
+ * A bus reset behind the PCI bridge would reset both of its devices: the
+ * hot reset info of one lists both, with their group.
+ */
+TEST(hot_reset_info_bridge)
+{
+	unsigned int bus[2], devfn[2], seg[2];
+	struct vfio_pci_hot_reset_info *info;
+	struct vfio_pci_dependent_device *d;
+	char buf[sizeof(*info) + 8 * sizeof(*d)];
+	struct vfio_dev dev;
+	unsigned int i, found = 0;
+	int id;
+
+	ASSERT_NE(NULL, bridge_edu);
+	ASSERT_NE(NULL, bridge_e1000);
+	ASSERT_EQ(0, pci_parse_name(bridge_edu, &seg[0], &bus[0], &devfn[0]));
+	ASSERT_EQ(0, pci_parse_name(bridge_e1000, &seg[1], &bus[1],
+				    &devfn[1]));
+	id = vfio_group_id(bridge_edu);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, vfio_dev_open(&dev, bridge_edu, VFIO_TYPE1v2_IOMMU));
+
+	/* too small for the list: told how many there are */
+	memset(buf, 0, sizeof(buf));
+	info = (void *)buf;
+	info->argsz = sizeof(*info);
+	EXPECT_EQ(-ENOSPC, vfio_ioctl(dev.device,
+				      VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+				      info));
+	EXPECT_EQ(2U, info->count);
+
+	memset(buf, 0, sizeof(buf));
+	info->argsz = sizeof(buf);
+	ASSERT_EQ(0, vfio_ioctl(dev.device,
+				VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, info));
+	ASSERT_EQ(2U, info->count);
+	for (i = 0; i < info->count; i++) {
+		unsigned int j;
+
+		d = &info->devices[i];
+		EXPECT_EQ((uint32_t)id, d->group_id);
+		for (j = 0; j < 2; j++)
+			if (d->segment == seg[j] && d->bus == bus[j] &&
+			    d->devfn == devfn[j])
+				found |= 1U << j;
+	}
+	EXPECT_EQ(3U, found);
+	vfio_dev_close(&dev);
+}
+
 int main(int argc, char **argv)
 {
 	edu0 = vfio_test_env("VFIO_EDU0");
+	bridge_edu = vfio_test_env("VFIO_BRIDGE_EDU");
+	bridge_e1000 = vfio_test_env("VFIO_BRIDGE_E1000");
 	if (!edu0 || access(VFIO_CONTAINER_PATH, F_OK)) {
 		ksft_print_header();
 		ksft_exit_skip("no VFIO test VM (VFIO_EDU0, %s)\n",

@@ -461,6 +461,19 @@ int pci_rebind(const char *bdf, const char *driver)
 	return strcmp(cur, driver) ? -ENXIO : 0;
 }
 
+int pci_parse_name(const char *bdf, unsigned int *segment, unsigned int *bus,
+		   unsigned int *devfn)
+{
+	unsigned int slot, fn;
+	int n = 0;
+
+	if (sscanf(bdf, "%x:%x:%x.%x%n", segment, bus, &slot, &fn, &n) != 4 ||
+	    bdf[n] || slot > 0x1f || fn > 7)
+		return -EINVAL;
+	*devfn = slot << 3 | fn;
+	return 0;
+}
+
 long pci_config_size(const char *bdf)
 {
 	char path[PATH_MAX];

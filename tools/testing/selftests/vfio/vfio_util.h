@@ -123,6 +123,9 @@ int pci_set_driver_override(const char *bdf, const char *driver);
  * afterwards, -ENXIO when its probe failed, else -errno.
  */
 int pci_rebind(const char *bdf, const char *driver);
+/* "DDDD:BB:SS.F" into its parts: 0 or -EINVAL. */
+int pci_parse_name(const char *bdf, unsigned int *segment, unsigned int *bus,
+		   unsigned int *devfn);
 /* Size of /sys/bus/pci/devices/<bdf>/config, or -errno. */
 long pci_config_size(const char *bdf);
 /* Size of a BAR from /sys/bus/pci/devices/<bdf>/resource, or -errno. */
