@@ -738,6 +738,48 @@ TEST(hot_reset_info_bridge)
 	vfio_dev_close(&dev);
 }
 
+/*
+ * VFIO_DEVICE_PCI_HOT_RESET of the bus behind the bridge, proving
+ * ownership with the group fd (QEMU does this for devices without FLR):
+ * the device comes back with its config space restored.
+ */
+TEST(hot_reset_bridge)
+{
+	char buf[sizeof(struct vfio_pci_hot_reset) + 2 * sizeof(int32_t)];
+	struct vfio_pci_hot_reset *reset = (void *)buf;
+	struct vfio_dev dev;
+	uint16_t cmd;
+
+	ASSERT_NE(NULL, bridge_edu);
+	ASSERT_EQ(0, vfio_dev_open(&dev, bridge_edu, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, edu_map_bar0(&dev));
+	ASSERT_EQ(0, edu_enable(&dev));
+
+	memset(buf, 0, sizeof(buf));
+	reset->argsz = sizeof(*reset) + sizeof(int32_t);
+	/* no group, or something else than a group */
+	reset->count = 0;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(dev.device, VFIO_DEVICE_PCI_HOT_RESET,
+				      reset));
+	reset->count = 1;
+	reset->group_fds[0] = dev.container;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(dev.device, VFIO_DEVICE_PCI_HOT_RESET,
+				      reset));
+	/* unknown flags */
+	reset->group_fds[0] = dev.group;
+	reset->flags = 1;
+	EXPECT_EQ(-EINVAL, vfio_ioctl(dev.device, VFIO_DEVICE_PCI_HOT_RESET,
+				      reset));
+
+	reset->flags = 0;
+	EXPECT_EQ(0, vfio_ioctl(dev.device, VFIO_DEVICE_PCI_HOT_RESET, reset));
+	ASSERT_EQ(0, vfio_region_read(dev.device, &dev.config, PCI_COMMAND,
+				      &cmd, sizeof(cmd)));
+	EXPECT_TRUE(cmd & PCI_COMMAND_MEMORY);
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&dev, EDU_REG_ID));
+	vfio_dev_close(&dev);
+}
+
 int main(int argc, char **argv)
 {
 	edu0 = vfio_test_env("VFIO_EDU0");
