@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/pci_regs.h>
 
 #include "vfio_util.h"
@@ -685,6 +686,60 @@ TEST_F(dev, msi)
 	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
 	EXPECT_EQ(0, vfio_eventfd_wait(self->efd, 200));
 	edu_write32(&self->d, EDU_REG_IRQ_ACK, 0x1);
+}
+
+/*
+ * A process that dies holding everything (device fd with MSI enabled, a
+ * DMA mapping, group in a container) leaves nothing behind: the group
+ * opens again, the IOVA maps again, and INTx can be enabled (it could
+ * not if MSI were still on).
+ */
+TEST(release_on_exit)
+{
+	struct vfio_dev dev;
+	void *buf;
+	pid_t pid;
+	int status, efd;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		efd = eventfd(0, EFD_CLOEXEC);
+		buf = vfio_alloc(4096);
+		if (efd < 0 || !buf ||
+		    vfio_dev_open(&dev, edu0, VFIO_TYPE1v2_IOMMU) ||
+		    edu_map_bar0(&dev) || edu_enable(&dev) ||
+		    vfio_irq_set_eventfd(dev.device, VFIO_PCI_MSI_IRQ_INDEX,
+					 efd) ||
+		    vfio_map_dma(dev.container, buf, 0x100000, 4096,
+				 VFIO_DMA_MAP_FLAG_READ |
+				 VFIO_DMA_MAP_FLAG_WRITE))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	buf = vfio_alloc(4096);
+	ASSERT_NE(NULL, buf);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, vfio_dev_open(&dev, edu0, VFIO_TYPE1v2_IOMMU));
+	EXPECT_EQ(0, vfio_map_dma(dev.container, buf, 0x100000, 4096,
+				  VFIO_DMA_MAP_FLAG_READ |
+				  VFIO_DMA_MAP_FLAG_WRITE));
+	ASSERT_EQ(0, edu_map_bar0(&dev));
+	ASSERT_EQ(0, edu_enable(&dev));
+	ASSERT_EQ(0, vfio_irq_set_eventfd(dev.device, VFIO_PCI_INTX_IRQ_INDEX,
+					  efd));
+	edu_write32(&dev, EDU_REG_IRQ_RAISE, 0x1);
+	EXPECT_EQ(1, vfio_eventfd_wait(efd, IRQ_TIMEOUT_MS));
+	edu_write32(&dev, EDU_REG_IRQ_ACK, 0x1);
+	EXPECT_EQ(0, vfio_irq_set_eventfd(dev.device, VFIO_PCI_INTX_IRQ_INDEX,
+					  -1));
+	close(efd);
+	vfio_dev_close(&dev);
 }
 
 /*
