@@ -578,9 +578,12 @@ static void vfio_cfg_af_write(struct vfio_pci_device *vdev)
 
 /*
  * MSI is set up by VFIO_DEVICE_SET_IRQS, never by config writes: the
- * control, address and data registers are virtual.  The queue size the
- * user sees is what it enabled last; the virtual enable bit is only kept
- * while MSI is in use.
+ * control, address and data registers are virtual.  Of the control
+ * register the user writes, the enable bit only stays set while MSI is in
+ * use, and the queue size is capped at what was last enabled.  Multiple
+ * Message Capable reads as the device's, or what the user wrote there:
+ * upstream 6.1 means to show the enabled queue size instead, but its hook
+ * misses the register, and clients (QEMU) size MSI from this field.
  */
 static void vfio_cfg_msi_perms(struct vfio_pci_device *vdev, int pos,
 			       u16 flags)
@@ -604,19 +607,6 @@ static void vfio_cfg_msi_perms(struct vfio_pci_device *vdev, int pos,
 				 ALL_WRITE);
 		}
 	}
-}
-
-static void vfio_cfg_msi_read(struct vfio_pci_device *vdev, int pos, int n)
-{
-	int flags_pos = vdev->msi_pos + PCI_MSI_FLAGS;
-	u16 flags;
-
-	if (!vfio_cfg_covers(pos, n, flags_pos))
-		return;
-
-	flags = vconfig_word(vdev, flags_pos) & ~PCI_MSI_FLAGS_QMASK;
-	flags |= READ_ONCE(vdev->msi_qmax) << 1;
-	cfg_set(vdev->vconfig, flags_pos, 2, flags);
 }
 
 static void vfio_cfg_msi_write(struct vfio_pci_device *vdev, int pos, int n)
@@ -1138,7 +1128,6 @@ int vfio_pci_config_init(struct vfio_pci_device *vdev)
 	vdev->exp_pos = 0;
 	vdev->af_pos = 0;
 	vdev->vpd_pos = 0;
-	vdev->msi_qmax = 0;
 
 	ret = vfio_fill_vconfig(vdev, 0, PCI_STD_HEADER_SIZEOF);
 	if (ret)
@@ -1200,16 +1189,10 @@ void vfio_pci_config_free(struct vfio_pci_device *vdev)
 static int vfio_cfg_read_piece(struct vfio_pci_device *vdev, int pos, int n,
 			       u32 *val)
 {
-	u8 owner = vdev->cfg_map[pos];
-
 	lockdep_assert_held(&vdev->config_lock);
 
 	if (pos < PCI_STD_HEADER_SIZEOF)
 		return vfio_cfg_header_read(vdev, pos, n, val);
-
-	if (pos < PCI_CFG_SPACE_SIZE && owner == PCI_CAP_ID_MSI &&
-	    vdev->msi_pos)
-		vfio_cfg_msi_read(vdev, pos, n);
 
 	return vfio_cfg_default_read(vdev, pos, n, val);
 }

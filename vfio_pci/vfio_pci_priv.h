@@ -62,7 +62,8 @@ struct vfio_pci_virqfd;
  * @exp_pos: offset of the visible PCIe capability, or 0
  * @af_pos: offset of the visible Advanced Features capability, or 0
  * @vpd_pos: offset of the visible VPD capability, or 0
- * @msi_qmax: log2 of the number of MSI vectors last enabled
+ * @msi_qmax: log2 of the number of MSI vectors last enabled (kept across
+ *	opens, as upstream does)
  * @igate: protects the interrupt state below
  * @irqlock: protects the INTx masked state, taken in the INTx handler
  * @irq_type: VFIO_PCI_{INTX,MSI,MSIX}_IRQ_INDEX, or VFIO_PCI_NUM_IRQS
