@@ -475,6 +475,7 @@ static void vfio_pci_close_device(struct vfio_device *core_vdev)
 	pci_clear_master(pdev);
 
 	vfio_pci_irqs_release(vdev);
+	vfio_pci_ioeventfds_release(vdev);
 	vfio_pci_config_free(vdev);
 	vfio_pci_release_barmaps(vdev);
 
@@ -899,6 +900,31 @@ static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,
 	return -EOPNOTSUPP;
 }
 
+static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_device *vdev,
+				    struct vfio_device_ioeventfd __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
+	struct vfio_device_ioeventfd ioeventfd;
+	int count;
+
+	if (copy_from_user(&ioeventfd, arg, minsz))
+		return -EFAULT;
+
+	if (ioeventfd.argsz < minsz)
+		return -EINVAL;
+
+	if (ioeventfd.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK)
+		return -EINVAL;
+
+	count = ioeventfd.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
+
+	if (hweight8(count) != 1 || ioeventfd.fd < -1)
+		return -EINVAL;
+
+	return vfio_pci_ioeventfd(vdev, ioeventfd.offset, ioeventfd.data,
+				  count, ioeventfd.fd);
+}
+
 static int vfio_pci_ioctl_feature(struct vfio_pci_device *vdev,
 				  struct vfio_device_feature __user *arg)
 {
@@ -942,6 +968,8 @@ static long vfio_pci_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return vfio_pci_ioctl_get_hot_reset_info(vdev, uarg);
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return vfio_pci_ioctl_get_region_info(vdev, uarg);
+	case VFIO_DEVICE_IOEVENTFD:
+		return vfio_pci_ioctl_ioeventfd(vdev, uarg);
 	case VFIO_DEVICE_PCI_HOT_RESET:
 		return vfio_pci_ioctl_pci_hot_reset(vdev, uarg);
 	case VFIO_DEVICE_RESET:
@@ -1099,6 +1127,8 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&vdev->vma_lock);
 	INIT_LIST_HEAD(&vdev->vma_list);
 	mutex_init(&vdev->bar_lock);
+	mutex_init(&vdev->ioeventfds_lock);
+	INIT_LIST_HEAD(&vdev->ioeventfds_list);
 	mutex_init(&vdev->config_lock);
 	mutex_init(&vdev->igate);
 	spin_lock_init(&vdev->irqlock);

@@ -18,17 +18,22 @@
 #include "vfio_pci_priv.h"
 
 /*
- * An eventfd whose signals unmask INTx (VFIO_IRQ_SET_ACTION_UNMASK with
- * DATA_EVENTFD, as used with KVM's resampling irqfds).  It hangs on the
- * eventfd's wait queue.  Its owner pointer (ctx[0].unmask) is set and
+ * A virqfd runs @handler on each signal of an eventfd, from the eventfd's
+ * wakeup (atomic context), and @thread from a work item if @handler
+ * returns true.  Used for the INTx unmask eventfd
+ * (VFIO_IRQ_SET_ACTION_UNMASK with DATA_EVENTFD, as KVM's resampling
+ * irqfds use it) and for ioeventfds (vfio_pci_rdwr.c).
+ *
+ * It hangs on the eventfd's wait queue.  Its owner pointer is set and
  * cleared under vfio_pci_virqfd_lock; whoever clears it (disable, or the
  * release of the eventfd, in atomic context) queues its shutdown on the
  * ordered vfio_pci_virqfd_wq, which frees it.  Disabling flushes that
  * workqueue, so nothing of it runs after vfio_pci_virqfd_disable().
- * @inject signals the INTx eventfd when an unmask finds INTx pending.
  */
 struct vfio_pci_virqfd {
-	struct vfio_pci_device	*vdev;
+	void			*opaque;
+	bool			(*handler)(void *opaque);
+	void			(*thread)(void *opaque);
 	struct eventfd_ctx	*eventfd;
 	struct vfio_pci_virqfd	**owner;
 	wait_queue_entry_t	wait;
@@ -66,8 +71,9 @@ static bool is_irq_none(struct vfio_pci_device *vdev)
 /*
  * INTx
  */
-static void vfio_send_intx_eventfd(struct vfio_pci_device *vdev)
+static void vfio_send_intx_eventfd(void *opaque)
 {
+	struct vfio_pci_device *vdev = opaque;
 	struct eventfd_ctx *trigger;
 
 	if (likely(is_intx(vdev) && !READ_ONCE(vdev->virq_disabled))) {
@@ -114,8 +120,9 @@ static bool __vfio_pci_intx_mask(struct vfio_pci_device *vdev)
  * the caller signals the user again (it cannot do it from an eventfd's
  * wakeup, where this also runs).
  */
-static bool vfio_pci_intx_unmask_handler(struct vfio_pci_device *vdev)
+static bool vfio_pci_intx_unmask_handler(void *opaque)
 {
+	struct vfio_pci_device *vdev = opaque;
 	struct pci_dev *pdev = vdev->pdev;
 	bool pending = false;
 	unsigned long flags;
@@ -205,7 +212,7 @@ static int vfio_pci_virqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		u64 cnt;
 
 		eventfd_ctx_do_read(virqfd->eventfd, &cnt);
-		if (vfio_pci_intx_unmask_handler(virqfd->vdev))
+		if (virqfd->handler(virqfd->opaque))
 			schedule_work(&virqfd->inject);
 	}
 
@@ -235,7 +242,7 @@ static void vfio_pci_virqfd_inject(struct work_struct *work)
 	struct vfio_pci_virqfd *virqfd =
 		container_of(work, struct vfio_pci_virqfd, inject);
 
-	vfio_send_intx_eventfd(virqfd->vdev);
+	virqfd->thread(virqfd->opaque);
 }
 
 static void vfio_pci_virqfd_flush_inject(struct work_struct *work)
@@ -258,8 +265,10 @@ static void vfio_pci_virqfd_shutdown(struct work_struct *work)
 	kfree(virqfd);
 }
 
-static int vfio_pci_virqfd_enable(struct vfio_pci_device *vdev,
-				  struct vfio_pci_virqfd **owner, int fd)
+/* Attaches a virqfd on eventfd @fd to *@owner, which must be free */
+int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
+			   void (*thread)(void *opaque),
+			   struct vfio_pci_virqfd **owner, int fd)
 {
 	struct vfio_pci_virqfd *virqfd;
 	struct eventfd_ctx *ctx;
@@ -271,7 +280,9 @@ static int vfio_pci_virqfd_enable(struct vfio_pci_device *vdev,
 	if (!virqfd)
 		return -ENOMEM;
 
-	virqfd->vdev = vdev;
+	virqfd->opaque = opaque;
+	virqfd->handler = handler;
+	virqfd->thread = thread;
 	virqfd->owner = owner;
 	INIT_WORK(&virqfd->inject, vfio_pci_virqfd_inject);
 	INIT_WORK(&virqfd->flush_inject, vfio_pci_virqfd_flush_inject);
@@ -305,7 +316,7 @@ static int vfio_pci_virqfd_enable(struct vfio_pci_device *vdev,
 	events = vfs_poll(f.file, &virqfd->pt);
 
 	/* A signal that came before we were on the wait queue */
-	if ((events & EPOLLIN) && vfio_pci_intx_unmask_handler(vdev))
+	if ((events & EPOLLIN) && handler(opaque))
 		schedule_work(&virqfd->inject);
 
 	/* Only now: a release of the eventfd must find us complete */
@@ -321,7 +332,8 @@ err_free:
 	return ret;
 }
 
-static void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner)
+/* Detaches and frees the virqfd of *@owner, if any */
+void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner)
 {
 	unsigned long flags;
 
@@ -613,6 +625,8 @@ static int vfio_pci_set_intx_unmask(struct vfio_pci_device *vdev,
 
 		if (fd >= 0)
 			return vfio_pci_virqfd_enable(vdev,
+						      vfio_pci_intx_unmask_handler,
+						      vfio_send_intx_eventfd,
 						      &vdev->ctx[0].unmask, fd);
 		vfio_pci_virqfd_disable(&vdev->ctx[0].unmask);
 	}

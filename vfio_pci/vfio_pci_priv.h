@@ -49,6 +49,9 @@ struct vfio_pci_virqfd;
  * @vma_list: mmap()s of BARs with pages mapped in (struct vfio_pci_vma)
  * @bar_lock: protects @barmap
  * @barmap: BAR i mapped with pci_iomap() and its region requested; or NULL
+ * @ioeventfds_lock: protects @ioeventfds_list and @ioeventfds_nr
+ * @ioeventfds_list: ioeventfds (struct vfio_pci_ioeventfd)
+ * @ioeventfds_nr: number of entries in @ioeventfds_list
  * @config_lock: serialises config space accesses of the user
  * @vconfig: virtual config space, cfg_size bytes
  * @vmask: per bit of config space, 1 if it reads from @vconfig
@@ -88,6 +91,7 @@ struct vfio_pci_virqfd;
  *   @igate -> @memory_lock
  *   mmap_lock -> @vma_lock -> @memory_lock (read), in the page fault path
  *   mmap_lock -> @bar_lock -> @memory_lock
+ *   @ioeventfds_lock -> @bar_lock
  * @memory_lock is held for read around every access to device memory and
  * the mapping of BAR pages into a process, and for write while memory
  * decode or the power state changes, or the device resets.  Whoever takes
@@ -124,6 +128,10 @@ struct vfio_pci_device {
 
 	struct mutex			bar_lock;	/* barmap, ROM */
 	void __iomem			*barmap[PCI_STD_NUM_BARS];
+
+	struct mutex			ioeventfds_lock; /* the list */
+	struct list_head		ioeventfds_list;
+	int				ioeventfds_nr;
 
 	struct mutex			config_lock;	/* user config */
 	u8				*vconfig;
@@ -178,6 +186,10 @@ int vfio_pci_set_irqs(struct vfio_pci_device *vdev, u32 flags,
 void vfio_pci_irqs_release(struct vfio_pci_device *vdev);
 void vfio_pci_intx_set_virq_disabled(struct vfio_pci_device *vdev,
 				     bool disabled);
+int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
+			   void (*thread)(void *opaque),
+			   struct vfio_pci_virqfd **owner, int fd);
+void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner);
 void vfio_pci_signal_err(struct vfio_pci_device *vdev);
 void vfio_pci_signal_req(struct vfio_pci_device *vdev, unsigned int count);
 int vfio_pci_intrs_init(void);
@@ -188,5 +200,8 @@ int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar);
 void vfio_pci_release_barmaps(struct vfio_pci_device *vdev);
 ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 			size_t count, loff_t *ppos, bool iswrite);
+int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, loff_t offset, u64 data,
+		       int count, int fd);
+void vfio_pci_ioeventfds_release(struct vfio_pci_device *vdev);
 
 #endif /* VFIO_PCI_PRIV_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vfio-pci BAR and ROM access through read() and write() on the device
- * file, and the lazy claiming and mapping of BARs that mmap() shares.
+ * file, ioeventfds (VFIO_DEVICE_IOEVENTFD: BAR writes triggered by an
+ * eventfd), and the lazy claiming and mapping of BARs that mmap() shares.
  *
  * Data goes through a kernel bounce buffer, so that no user memory is
  * touched while locks that the BAR page fault path takes are held.
@@ -9,12 +10,34 @@
  * upstream 6.1: a longer access is a series of dword accesses.
  */
 #include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/unaligned.h>
 
 #include "vfio_pci_priv.h"
+
+/* At most this many ioeventfds per device, like upstream */
+#define VFIO_PCI_IOEVENTFD_MAX		1000
+
+/*
+ * An ioeventfd: each signal of its eventfd writes @data, @count bytes as
+ * they are in memory, at @pos of BAR @bar.  On vdev->ioeventfds_list under
+ * vdev->ioeventfds_lock, from VFIO_DEVICE_IOEVENTFD until the user deletes
+ * it or close_device; its virqfd is disabled before it is freed.
+ */
+struct vfio_pci_ioeventfd {
+	struct list_head	next;
+	struct vfio_pci_device	*vdev;
+	struct vfio_pci_virqfd	*virqfd;
+	void __iomem		*addr;
+	u64			data;
+	loff_t			pos;
+	int			bar;
+	int			count;
+	bool			test_mem;
+};
 
 /* Shadow ROMs appear as 128 KiB option ROMs */
 #define VFIO_PCI_SHADOW_ROM_SIZE	0x20000
@@ -226,4 +249,184 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 
 	*ppos += done;
 	return done;
+}
+
+/* Writes the ioeventfd's data: the bytes of the value as in memory */
+static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd *ioeventfd)
+{
+	void __iomem *addr = ioeventfd->addr;
+	u64 data = ioeventfd->data;
+
+	switch (ioeventfd->count) {
+	case 1:
+		iowrite8(data, addr);
+		break;
+#ifdef __LITTLE_ENDIAN
+	case 2:
+		iowrite16(data, addr);
+		break;
+	case 4:
+		iowrite32(data, addr);
+		break;
+	case 8:
+		iowrite64(data, addr);
+		break;
+#else
+	case 2:
+		iowrite16be(data, addr);
+		break;
+	case 4:
+		iowrite32be(data, addr);
+		break;
+	case 8:
+		iowrite64be(data, addr);
+		break;
+#endif
+	}
+}
+
+/* From the eventfd's wakeup: write now, unless memory_lock is contended */
+static bool vfio_pci_ioeventfd_handler(void *opaque)
+{
+	struct vfio_pci_ioeventfd *ioeventfd = opaque;
+	struct vfio_pci_device *vdev = ioeventfd->vdev;
+
+	if (ioeventfd->test_mem) {
+		if (!down_read_trylock(&vdev->memory_lock))
+			return true;	/* let the thread wait for it */
+		if (!vfio_pci_memory_enabled(vdev)) {
+			up_read(&vdev->memory_lock);
+			return false;
+		}
+	}
+
+	vfio_pci_ioeventfd_write(ioeventfd);
+
+	if (ioeventfd->test_mem)
+		up_read(&vdev->memory_lock);
+	return false;
+}
+
+static void vfio_pci_ioeventfd_thread(void *opaque)
+{
+	struct vfio_pci_ioeventfd *ioeventfd = opaque;
+	struct vfio_pci_device *vdev = ioeventfd->vdev;
+
+	if (ioeventfd->test_mem) {
+		down_read(&vdev->memory_lock);
+		if (!vfio_pci_memory_enabled(vdev)) {
+			up_read(&vdev->memory_lock);
+			return;
+		}
+	}
+
+	vfio_pci_ioeventfd_write(ioeventfd);
+
+	if (ioeventfd->test_mem)
+		up_read(&vdev->memory_lock);
+}
+
+static void vfio_pci_ioeventfd_free(struct vfio_pci_ioeventfd *ioeventfd)
+{
+	lockdep_assert_held(&ioeventfd->vdev->ioeventfds_lock);
+
+	vfio_pci_virqfd_disable(&ioeventfd->virqfd);
+	list_del(&ioeventfd->next);
+	ioeventfd->vdev->ioeventfds_nr--;
+	kfree(ioeventfd);
+}
+
+/*
+ * VFIO_DEVICE_IOEVENTFD: adds an ioeventfd writing @data (@count bytes) at
+ * @offset of the device file, which must be in a BAR and not in the MSI-X
+ * table; or, with @fd -1, deletes the one with the same parameters.
+ */
+int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, loff_t offset, u64 data,
+		       int count, int fd)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	loff_t pos = offset & VFIO_PCI_OFFSET_MASK;
+	int ret, bar = VFIO_PCI_OFFSET_TO_INDEX(offset);
+	struct vfio_pci_ioeventfd *ioeventfd;
+
+	if (bar > VFIO_PCI_BAR5_REGION_INDEX)
+		return -EINVAL;
+
+	if (pos + count > pci_resource_len(pdev, bar))
+		return -EINVAL;
+
+	/* No way around the kernel's ownership of the MSI-X table */
+	if (bar == vdev->msix_bar &&
+	    !(pos + count <= vdev->msix_offset ||
+	      pos >= vdev->msix_offset + vdev->msix_size))
+		return -EINVAL;
+
+	ret = vfio_pci_setup_barmap(vdev, bar);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vdev->ioeventfds_lock);
+
+	list_for_each_entry(ioeventfd, &vdev->ioeventfds_list, next) {
+		if (ioeventfd->pos == pos && ioeventfd->bar == bar &&
+		    ioeventfd->data == data && ioeventfd->count == count) {
+			if (fd == -1) {
+				vfio_pci_ioeventfd_free(ioeventfd);
+				ret = 0;
+			} else {
+				ret = -EEXIST;
+			}
+			goto out_unlock;
+		}
+	}
+
+	if (fd < 0) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+
+	if (vdev->ioeventfds_nr >= VFIO_PCI_IOEVENTFD_MAX) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+
+	ioeventfd = kzalloc(sizeof(*ioeventfd), GFP_KERNEL_ACCOUNT);
+	if (!ioeventfd) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+
+	ioeventfd->vdev = vdev;
+	ioeventfd->addr = vdev->barmap[bar] + pos;
+	ioeventfd->data = data;
+	ioeventfd->pos = pos;
+	ioeventfd->bar = bar;
+	ioeventfd->count = count;
+	ioeventfd->test_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
+
+	ret = vfio_pci_virqfd_enable(ioeventfd, vfio_pci_ioeventfd_handler,
+				     vfio_pci_ioeventfd_thread,
+				     &ioeventfd->virqfd, fd);
+	if (ret) {
+		kfree(ioeventfd);
+		goto out_unlock;
+	}
+
+	list_add(&ioeventfd->next, &vdev->ioeventfds_list);
+	vdev->ioeventfds_nr++;
+
+out_unlock:
+	mutex_unlock(&vdev->ioeventfds_lock);
+	return ret;
+}
+
+/* close_device: before the BAR mappings go */
+void vfio_pci_ioeventfds_release(struct vfio_pci_device *vdev)
+{
+	struct vfio_pci_ioeventfd *ioeventfd, *tmp;
+
+	mutex_lock(&vdev->ioeventfds_lock);
+	list_for_each_entry_safe(ioeventfd, tmp, &vdev->ioeventfds_list, next)
+		vfio_pci_ioeventfd_free(ioeventfd);
+	mutex_unlock(&vdev->ioeventfds_lock);
 }
