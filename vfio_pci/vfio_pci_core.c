@@ -371,20 +371,59 @@ static int vfio_pci_mmap(struct vfio_device *core_vdev,
 }
 
 /*
- * Which BARs may be mmap()ed: memory BARs of at least a page.  A smaller
- * BAR would share its page with whatever the host puts next to it.
+ * Which BARs may be mmap()ed: memory BARs of at least a page, and smaller
+ * ones that start a page whose rest we can reserve (so that nothing can
+ * be put next to them while the user maps the whole page).  The
+ * reservations live in vdev->dummy_res until close_device.
  */
 static void vfio_pci_probe_mmaps(struct vfio_pci_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
+	struct resource *res, *dummy;
 	int bar;
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
-		struct resource *res = &pdev->resource[bar];
+		res = &pdev->resource[bar];
+		vdev->bar_mmap_supported[bar] = false;
 
-		vdev->bar_mmap_supported[bar] =
-			(res->flags & IORESOURCE_MEM) &&
-			resource_size(res) >= PAGE_SIZE;
+		if (!(res->flags & IORESOURCE_MEM) || !resource_size(res))
+			continue;
+
+		if (resource_size(res) >= PAGE_SIZE) {
+			vdev->bar_mmap_supported[bar] = true;
+			continue;
+		}
+
+		/* Where in its page an unaligned BAR lands is unknown */
+		if (res->start & ~PAGE_MASK)
+			continue;
+
+		dummy = kzalloc(sizeof(*dummy), GFP_KERNEL_ACCOUNT);
+		if (!dummy)
+			continue;
+		dummy->name = "vfio sub-page reserved";
+		dummy->start = res->end + 1;
+		dummy->end = res->start + PAGE_SIZE - 1;
+		dummy->flags = res->flags;
+		if (request_resource(res->parent, dummy)) {
+			kfree(dummy);
+			continue;
+		}
+		vdev->dummy_res[bar] = dummy;
+		vdev->bar_mmap_supported[bar] = true;
+	}
+}
+
+static void vfio_pci_release_dummy_res(struct vfio_pci_device *vdev)
+{
+	int bar;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!vdev->dummy_res[bar])
+			continue;
+		release_resource(vdev->dummy_res[bar]);
+		kfree(vdev->dummy_res[bar]);
+		vdev->dummy_res[bar] = NULL;
 	}
 }
 
@@ -478,6 +517,7 @@ static void vfio_pci_close_device(struct vfio_device *core_vdev)
 	vfio_pci_ioeventfds_release(vdev);
 	vfio_pci_config_free(vdev);
 	vfio_pci_release_barmaps(vdev);
+	vfio_pci_release_dummy_res(vdev);
 
 	/*
 	 * Restore the state saved at open, after a reset if the device has

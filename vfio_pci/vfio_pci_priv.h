@@ -39,6 +39,7 @@ struct vfio_pci_virqfd;
  * @pci_2_3: INTx can be masked with PCI_COMMAND_INTX_DISABLE
  * @extended_caps: the device has PCIe/PCI-X 2.0 extended capabilities
  * @bar_mmap_supported: BAR i may be mmap()ed
+ * @dummy_res: reservation of the rest of the page of sub-page BAR i
  * @msix_bar: BAR holding the MSI-X table, or 0xff without MSI-X
  * @msix_offset: offset of the MSI-X table in @msix_bar
  * @msix_size: size of the MSI-X table in bytes
@@ -83,7 +84,8 @@ struct vfio_pci_virqfd;
  * so close_device never runs while one exists).  @needs_pm_restore is
  * constant while bound; @nointx to @pci_saved_state and the config space
  * layout (@cfg_map, @vmask, @wmask, @rbar, the *_pos members) are set by
- * open_device and constant until close_device.
+ * open_device and constant until close_device.  @pm_save changes with
+ * the power state, under @memory_lock for write.
  *
  * Locking, outermost first:
  *   @config_lock -> @vma_lock -> @memory_lock (write)
@@ -116,6 +118,7 @@ struct vfio_pci_device {
 	bool				pci_2_3;
 	bool				extended_caps;
 	bool				bar_mmap_supported[PCI_STD_NUM_BARS];
+	struct resource			*dummy_res[PCI_STD_NUM_BARS];
 	u8				msix_bar;
 	u32				msix_offset;
 	u32				msix_size;
