@@ -88,12 +88,16 @@ struct vfio_pci_virqfd;
  * the power state, under @memory_lock for write.
  *
  * Locking, outermost first:
- *   @config_lock -> @vma_lock -> @memory_lock (write)
+ *   @config_lock -> mmap_lock -> @vma_lock -> @memory_lock (write), when
+ *	a config write zaps the mappings (the mmap_lock of each process
+ *	with one; @vma_lock is dropped to take it)
+ *   mmap_lock -> @vma_lock -> @memory_lock (read), in the page fault path
+ *   mmap_lock -> @bar_lock -> @memory_lock, in mmap()
  *   @config_lock -> @igate -> @irqlock
  *   @igate -> @memory_lock
- *   mmap_lock -> @vma_lock -> @memory_lock (read), in the page fault path
- *   mmap_lock -> @bar_lock -> @memory_lock
  *   @ioeventfds_lock -> @bar_lock
+ * @igate and @ioeventfds_lock also wait for the eventfd work items (see
+ * vfio_pci_intrs.c), which take @memory_lock for read.
  * @memory_lock is held for read around every access to device memory and
  * the mapping of BAR pages into a process, and for write while memory
  * decode or the power state changes, or the device resets.  Whoever takes
