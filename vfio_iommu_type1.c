@@ -371,7 +371,7 @@ static int vfio_follow_pfnmap(struct mm_struct *mm, unsigned long vaddr,
 	bool writable;
 	int ret;
 
-	mmap_assert_locked(mm);
+	lockdep_assert_held(&mm->mmap_lock);
 retry:
 	vma = vma_lookup(mm, vaddr);
 	if (!vma || !(vma->vm_flags & VM_PFNMAP))
