@@ -45,8 +45,14 @@ uninstall:
 checkpatch:
 	$(CHECKPATCH)
 
+# Not kbuild's clean: that one deletes objects anywhere below this
+# directory, build/ (the test VM, the in-tree kernel) included.
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	find . -path ./build -prune -o -path ./.git -prune -o \
+		\( -name '*.[aios]' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.o.d' \
+		-o -name modules.order -o -name Module.symvers \) \
+		-type f -print | xargs rm -f
 
 .PHONY: all modules install uninstall checkpatch clean
 
