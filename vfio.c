@@ -35,7 +35,9 @@
  * while devices are open) and one container user.
  *
  * device->open_lock (mutex) serialises the bus driver's open_device and
- * close_device; it is taken without any of the locks above held.
+ * close_device, and protects open_count and device->kvm.  It is taken
+ * without any of the locks above held; group_lock nests inside it (the
+ * first open reads the group's kvm).
  */
 
 #include <linux/anon_inodes.h>
@@ -94,11 +96,12 @@ struct vfio_group {
 	struct mutex device_lock;	/* device_list, final device put */
 	struct list_head device_list;
 
-	struct mutex group_lock;	/* container, users, opened_file */
+	struct mutex group_lock;	/* container, users, file, kvm */
 	struct vfio_container *container;
 	struct list_head container_next; /* on container->group_list */
 	unsigned int container_users;
 	struct file *opened_file;
+	struct kvm *kvm;		/* set by KVM, no reference held */
 };
 
 /*
@@ -602,11 +605,19 @@ static void vfio_device_unassign_container(struct vfio_device *device)
 
 static int vfio_device_first_open(struct vfio_device *device)
 {
+	struct vfio_group *group = device->group;
 	int ret = 0;
 
 	mutex_lock(&device->open_lock);
-	if (!device->open_count && device->ops->open_device)
-		ret = device->ops->open_device(device);
+	if (!device->open_count) {
+		mutex_lock(&group->group_lock);
+		device->kvm = group->kvm;
+		mutex_unlock(&group->group_lock);
+		if (device->ops->open_device)
+			ret = device->ops->open_device(device);
+		if (ret)
+			device->kvm = NULL;
+	}
 	if (!ret)
 		device->open_count++;
 	mutex_unlock(&device->open_lock);
@@ -616,9 +627,11 @@ static int vfio_device_first_open(struct vfio_device *device)
 static void vfio_device_last_close(struct vfio_device *device)
 {
 	mutex_lock(&device->open_lock);
-	if (!WARN_ON(!device->open_count) && !--device->open_count &&
-	    device->ops->close_device)
-		device->ops->close_device(device);
+	if (!WARN_ON(!device->open_count) && !--device->open_count) {
+		if (device->ops->close_device)
+			device->ops->close_device(device);
+		device->kvm = NULL;
+	}
 	mutex_unlock(&device->open_lock);
 }
 
@@ -819,6 +832,109 @@ static const struct file_operations vfio_group_fops = {
 	.unlocked_ioctl	= vfio_group_fops_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
+
+/*
+ * Group files for bus drivers and KVM
+ */
+
+/**
+ * vfio_file_is_group - tell whether a file is a VFIO group file
+ * @file: any file
+ */
+bool vfio_file_is_group(struct file *file)
+{
+	return file->f_op == &vfio_group_fops;
+}
+EXPORT_SYMBOL_GPL(vfio_file_is_group);
+
+/**
+ * vfio_file_has_dev - tell whether a file gives access to a device
+ * @file: any file
+ * @device: a registered device
+ *
+ * Return: true if @file is the group file of @device's group.
+ */
+bool vfio_file_has_dev(struct file *file, struct vfio_device *device)
+{
+	return vfio_file_is_group(file) &&
+	       file->private_data == device->group;
+}
+EXPORT_SYMBOL_GPL(vfio_file_has_dev);
+
+/**
+ * vfio_file_iommu_group - the IOMMU group of a VFIO group file
+ * @file: any file
+ *
+ * Return: the IOMMU group with a reference the caller must put, or NULL
+ * if @file is not a group file or its group has no device left.
+ */
+struct iommu_group *vfio_file_iommu_group(struct file *file)
+{
+	struct iommu_group *iommu_group = NULL;
+	struct vfio_group *group;
+
+	if (!vfio_file_is_group(file))
+		return NULL;
+
+	group = file->private_data;
+	mutex_lock(&group->group_lock);
+	if (group->iommu_group)
+		iommu_group = iommu_group_ref_get(group->iommu_group);
+	mutex_unlock(&group->group_lock);
+	return iommu_group;
+}
+EXPORT_SYMBOL_GPL(vfio_file_iommu_group);
+
+/**
+ * vfio_file_enforced_coherent - tell whether the group's DMA is coherent
+ * @file: a VFIO group file
+ *
+ * DMA is enforced coherent when the IOMMU ignores no-snoop, so that the
+ * user needs no cache maintenance instructions (wbinvd on x86).  Until
+ * the group is in a container with an IOMMU this is not known, and the
+ * answer is true: the user has yet to prove a need.
+ *
+ * Return: false if the group's DMA may bypass the CPU caches.
+ */
+bool vfio_file_enforced_coherent(struct file *file)
+{
+	struct vfio_group *group;
+	bool ret = true;
+
+	if (!vfio_file_is_group(file))
+		return true;
+
+	group = file->private_data;
+	mutex_lock(&group->group_lock);
+	if (group->container)
+		ret = vfio_container_check_extension(group->container,
+						     VFIO_DMA_CC_IOMMU) > 0;
+	mutex_unlock(&group->group_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_file_enforced_coherent);
+
+/**
+ * vfio_file_set_kvm - link a KVM instance with a VFIO group
+ * @file: a VFIO group file
+ * @kvm: the KVM instance, or NULL to unlink it
+ *
+ * Devices of the group first opened from now on see @kvm in
+ * vfio_device.kvm.  KVM unlinks the group before it goes away.
+ */
+void vfio_file_set_kvm(struct file *file, struct kvm *kvm)
+{
+	struct vfio_group *group;
+
+	if (!vfio_file_is_group(file))
+		return;
+
+	group = file->private_data;
+	mutex_lock(&group->group_lock);
+	group->kvm = kvm;
+	mutex_unlock(&group->group_lock);
+}
+EXPORT_SYMBOL_GPL(vfio_file_set_kvm);
 
 /*
  * Group lifetime

@@ -39,6 +39,8 @@
 #include <linux/mutex.h>
 #include <uapi/linux/vfio.h>
 
+struct file;
+struct kvm;
 struct vfio_group;
 struct vfio_device;
 
@@ -83,13 +85,17 @@ struct vfio_device_ops {
  * @dev: the physical device; the core holds a reference while registered
  * @ops: the bus driver's callbacks
  * @group: the VFIO group of @dev, set while registered
+ * @kvm: the KVM instance linked to the group (vfio_file_set_kvm()) when the
+ *	device was first opened, or NULL.  Valid from open_device to
+ *	close_device; a driver that keeps it takes its own reference there.
  *
- * The members below @group are private to the core.
+ * The members below @kvm are private to the core.
  */
 struct vfio_device {
 	struct device *dev;
 	const struct vfio_device_ops *ops;
 	struct vfio_group *group;
+	struct kvm *kvm;
 
 	/* private to the core */
 	struct kref kref;		/* final put under group->device_lock */
@@ -104,6 +110,17 @@ void vfio_init_group_dev(struct vfio_device *vdev, struct device *dev,
 			 const struct vfio_device_ops *ops);
 int vfio_register_group_dev(struct vfio_device *vdev);
 void vfio_unregister_group_dev(struct vfio_device *vdev);
+
+/*
+ * Group files, for bus drivers (e.g. checking the groups a user passes to
+ * VFIO_DEVICE_PCI_HOT_RESET) and for KVM's kvm-vfio device, which finds
+ * these through symbol_get() by name.
+ */
+bool vfio_file_is_group(struct file *file);
+bool vfio_file_has_dev(struct file *file, struct vfio_device *device);
+struct iommu_group *vfio_file_iommu_group(struct file *file);
+bool vfio_file_enforced_coherent(struct file *file);
+void vfio_file_set_kvm(struct file *file, struct kvm *kvm);
 
 /**
  * struct vfio_iommu_driver_ops - callbacks of a VFIO IOMMU backend
