@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/eventfd.h>
+#include <linux/file.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -33,6 +34,13 @@ module_param(disable_denylist, bool, 0444);
 MODULE_PARM_DESC(disable_denylist, "Disable use of the device denylist, allowing devices with known errata that may be exploitable by their user");
 
 static struct pci_driver vfio_pci_driver;
+
+/*
+ * Hot resets look at other devices than their own: this lock keeps the
+ * drvdata of every device bound to vfio-pci either NULL or a complete
+ * struct vfio_pci_device that is not freed while it is held.
+ */
+static DEFINE_MUTEX(vfio_pci_reset_lock);
 
 static struct vfio_pci_device *to_vfio_pci(struct vfio_device *core_vdev)
 {
@@ -165,15 +173,21 @@ struct vfio_pci_vma {
  * mmap_lock nests outside vma_lock, so vma_lock is dropped to take each
  * process's mmap_lock.  The write side is taken, so that no munmap()
  * (which may tear down page tables under a downgraded mmap_lock) runs
- * concurrently with the zap.
+ * concurrently with the zap.  With @try, gives up (returns false, no
+ * lock held) rather than wait for a lock: for callers that hold the
+ * vma_lock of another device.
  */
-static void vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev)
+static bool vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev, bool try)
 {
 	struct vfio_pci_vma *mv;
 	struct mm_struct *mm;
 
 	for (;;) {
-		mutex_lock(&vdev->vma_lock);
+		if (!try)
+			mutex_lock(&vdev->vma_lock);
+		else if (!mutex_trylock(&vdev->vma_lock))
+			return false;
+
 		mm = NULL;
 		list_for_each_entry(mv, &vdev->vma_list, next) {
 			if (!mv->mapped)
@@ -186,11 +200,21 @@ static void vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev)
 			mv->mapped = false;
 		}
 		if (!mm)
-			return;
+			return true;
 		mutex_unlock(&vdev->vma_lock);
 
-		mmap_write_lock(mm);
-		mutex_lock(&vdev->vma_lock);
+		if (!try) {
+			mmap_write_lock(mm);
+			mutex_lock(&vdev->vma_lock);
+		} else if (!mmap_write_trylock(mm)) {
+			mmput(mm);
+			return false;
+		} else if (!mutex_trylock(&vdev->vma_lock)) {
+			mmap_write_unlock(mm);
+			mmput(mm);
+			return false;
+		}
+
 		list_for_each_entry(mv, &vdev->vma_list, next) {
 			struct vm_area_struct *vma = mv->vma;
 
@@ -208,7 +232,7 @@ static void vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev)
 
 void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev)
 {
-	vfio_pci_zap_and_vma_lock(vdev);
+	vfio_pci_zap_and_vma_lock(vdev, false);
 	down_write(&vdev->memory_lock);
 	mutex_unlock(&vdev->vma_lock);
 }
@@ -906,17 +930,90 @@ out_copy:
 	return ret;
 }
 
+/* The devices a hot reset affects, and the group files of the user */
+struct vfio_pci_reset_set {
+	struct file **files;
+	int nfiles;
+	struct vfio_pci_device **devs;
+	int ndevs;
+	int max;
+};
+
 /*
- * The checks of VFIO_DEVICE_PCI_HOT_RESET that need no help from the core.
- * The reset itself needs to know that the group files the user passes
- * cover every affected device, which the core does not tell us yet.
+ * Each device the reset reaches must be bound to vfio-pci (so that its
+ * state is ours to protect) and in a group the user passed (so that it
+ * is the user's to reset).
  */
+static int vfio_pci_reset_collect(struct pci_dev *pdev, void *data)
+{
+	struct vfio_pci_reset_set *set = data;
+	struct vfio_pci_device *vdev;
+	int i;
+
+	lockdep_assert_held(&vfio_pci_reset_lock);
+
+	if (pci_dev_driver(pdev) != &vfio_pci_driver)
+		return -EINVAL;
+	vdev = dev_get_drvdata(&pdev->dev);
+	if (!vdev)
+		return -EINVAL;
+
+	for (i = 0; i < set->nfiles; i++)
+		if (vfio_file_has_dev(set->files[i], &vdev->vdev))
+			break;
+	if (i == set->nfiles)
+		return -EINVAL;
+
+	if (set->ndevs == set->max)
+		return -EAGAIN;	/* a device came since we counted */
+	set->devs[set->ndevs++] = vdev;
+	return 0;
+}
+
+/*
+ * Resets the slot or bus of @vdev with every device of @set locked.  The
+ * devices share no lock order, so all are taken with trylock: -EBUSY on
+ * contention, as upstream.
+ */
+static int vfio_pci_reset_set_locked(struct vfio_pci_device *vdev,
+				     struct vfio_pci_reset_set *set)
+{
+	int i, vma_locked = 0, mem_locked = 0, ret = -EBUSY;
+
+	for (; vma_locked < set->ndevs; vma_locked++)
+		if (!vfio_pci_zap_and_vma_lock(set->devs[vma_locked], true))
+			goto out_unlock;
+
+	for (; mem_locked < set->ndevs; mem_locked++) {
+		struct vfio_pci_device *cur = set->devs[mem_locked];
+
+		if (!down_write_trylock(&cur->memory_lock))
+			goto out_unlock;
+		mutex_unlock(&cur->vma_lock);
+	}
+
+	/* The reset needs D0, and brings every device there anyway */
+	for (i = 0; i < set->ndevs; i++)
+		vfio_pci_set_power_state(set->devs[i], PCI_D0);
+
+	ret = pci_reset_bus(vdev->pdev);
+
+out_unlock:
+	for (i = 0; i < mem_locked; i++)
+		up_write(&set->devs[i]->memory_lock);
+	for (; i < vma_locked; i++)
+		mutex_unlock(&set->devs[i]->vma_lock);
+	return ret;
+}
+
 static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,
 					struct vfio_pci_hot_reset __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset, count);
+	struct vfio_pci_reset_set set = { 0 };
 	struct vfio_pci_hot_reset hdr;
-	int count = 0, ret;
+	int count = 0, ret, i;
+	s32 *group_fds;
 	bool slot;
 
 	if (copy_from_user(&hdr, arg, minsz))
@@ -929,6 +1026,10 @@ static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,
 	if (ret)
 		return ret;
 
+	/*
+	 * A group may hold several devices: no more groups than devices.
+	 * That also bounds what we copy from the user.
+	 */
 	ret = vfio_pci_walk_reset_scope(vdev->pdev, vfio_pci_count_devs,
 					&count, slot);
 	if (ret)
@@ -937,7 +1038,49 @@ static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,
 	if (!hdr.count || hdr.count > count)
 		return -EINVAL;
 
-	return -EOPNOTSUPP;
+	group_fds = memdup_user(&arg->group_fds, hdr.count * sizeof(*group_fds));
+	if (IS_ERR(group_fds))
+		return PTR_ERR(group_fds);
+
+	set.files = kcalloc(hdr.count, sizeof(*set.files), GFP_KERNEL);
+	set.max = count;
+	set.devs = kcalloc(count, sizeof(*set.devs), GFP_KERNEL);
+	if (!set.files || !set.devs) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	/* The files keep the groups, and so their devices, while we reset */
+	for (; set.nfiles < hdr.count; set.nfiles++) {
+		struct file *file = fget(group_fds[set.nfiles]);
+
+		if (!file) {
+			ret = -EBADF;
+			goto out_put;
+		}
+		if (!vfio_file_is_group(file)) {
+			fput(file);
+			ret = -EINVAL;
+			goto out_put;
+		}
+		set.files[set.nfiles] = file;
+	}
+
+	mutex_lock(&vfio_pci_reset_lock);
+	ret = vfio_pci_walk_reset_scope(vdev->pdev, vfio_pci_reset_collect,
+					&set, slot);
+	if (!ret)
+		ret = vfio_pci_reset_set_locked(vdev, &set);
+	mutex_unlock(&vfio_pci_reset_lock);
+
+out_put:
+	for (i = 0; i < set.nfiles; i++)
+		fput(set.files[i]);
+out_free:
+	kfree(set.devs);
+	kfree(set.files);
+	kfree(group_fds);
+	return ret;
 }
 
 static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_device *vdev,
@@ -1180,7 +1323,9 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		vdev->needs_pm_restore = !(pmcsr & PCI_PM_CTRL_NO_SOFT_RESET);
 	}
 
+	mutex_lock(&vfio_pci_reset_lock);
 	dev_set_drvdata(&pdev->dev, vdev);
+	mutex_unlock(&vfio_pci_reset_lock);
 
 	ret = vfio_register_group_dev(&vdev->vdev);
 	if (ret)
@@ -1188,7 +1333,9 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 
 out_free:
+	mutex_lock(&vfio_pci_reset_lock);
 	dev_set_drvdata(&pdev->dev, NULL);
+	mutex_unlock(&vfio_pci_reset_lock);
 	kfree(vdev);
 	return ret;
 }
@@ -1200,7 +1347,11 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	/* Returns once the user closed the device: no callback runs after */
 	vfio_unregister_group_dev(&vdev->vdev);
 
+	/* Nor a hot reset of another device */
+	mutex_lock(&vfio_pci_reset_lock);
 	dev_set_drvdata(&pdev->dev, NULL);
+	mutex_unlock(&vfio_pci_reset_lock);
+
 	kfree(vdev->pm_save);
 	kfree(vdev);
 }
