@@ -856,8 +856,13 @@ EXPORT_SYMBOL_GPL(vfio_file_is_group);
  */
 bool vfio_file_has_dev(struct file *file, struct vfio_device *device)
 {
+	/*
+	 * Lockless: @device may be leaving (its bus driver keeps the memory),
+	 * and then its group reads as NULL, never as a group's recycled
+	 * address.  Only the pointer is compared.
+	 */
 	return vfio_file_is_group(file) &&
-	       file->private_data == device->group;
+	       file->private_data == READ_ONCE(device->group);
 }
 EXPORT_SYMBOL_GPL(vfio_file_has_dev);
 
@@ -1154,7 +1159,7 @@ void vfio_unregister_group_dev(struct vfio_device *vdev)
 	}
 
 	put_device(vdev->dev);
-	vdev->group = NULL;
+	WRITE_ONCE(vdev->group, NULL);	/* before the group can be freed */
 	vfio_group_put(group);
 }
 EXPORT_SYMBOL_GPL(vfio_unregister_group_dev);
