@@ -340,6 +340,11 @@ void vfio_free(void *p, size_t size)
 		munmap(p, size);
 }
 
+bool vfio_stock_modules(void)
+{
+	return access("/sys/module/vfio_pci_core", F_OK) == 0;
+}
+
 int drop_cap_ipc_lock(void)
 {
 	struct __user_cap_header_struct hdr = {
