@@ -1169,7 +1169,7 @@ static long vfio_pci_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 static ssize_t vfio_pci_rw(struct vfio_pci_device *vdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite)
 {
-	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	u64 index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
 
 	if (!count)
 		return 0;

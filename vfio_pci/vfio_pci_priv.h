@@ -19,10 +19,14 @@
 /*
  * Region index N of a device file lives at offset N << 40; what is below
  * is the offset within the region.  Not uapi: userspace must use the
- * offsets that VFIO_DEVICE_GET_REGION_INFO reports.
+ * offsets that VFIO_DEVICE_GET_REGION_INFO reports.  Offsets come from the
+ * user as u64 (ioctls) or loff_t (file positions): the index is computed
+ * on the unsigned value, so that an offset with bit 63 set gives a huge
+ * index that every range check refuses, never a negative one that passes
+ * a "> BAR5" test (6.1's VFIO_DEVICE_IOEVENTFD bug).
  */
 #define VFIO_PCI_OFFSET_SHIFT		40
-#define VFIO_PCI_OFFSET_TO_INDEX(off)	((off) >> VFIO_PCI_OFFSET_SHIFT)
+#define VFIO_PCI_OFFSET_TO_INDEX(off)	((u64)(off) >> VFIO_PCI_OFFSET_SHIFT)
 #define VFIO_PCI_INDEX_TO_OFFSET(index)	((u64)(index) << VFIO_PCI_OFFSET_SHIFT)
 #define VFIO_PCI_OFFSET_MASK		(((u64)1 << VFIO_PCI_OFFSET_SHIFT) - 1)
 
@@ -207,7 +211,7 @@ int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar);
 void vfio_pci_release_barmaps(struct vfio_pci_device *vdev);
 ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 			size_t count, loff_t *ppos, bool iswrite);
-int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, loff_t offset, u64 data,
+int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,
 		       int count, int fd);
 void vfio_pci_ioeventfds_release(struct vfio_pci_device *vdev);
 

@@ -33,7 +33,7 @@ struct vfio_pci_ioeventfd {
 	struct vfio_pci_virqfd	*virqfd;
 	void __iomem		*addr;
 	u64			data;
-	loff_t			pos;
+	u64			pos;
 	int			bar;
 	int			count;
 	bool			test_mem;
@@ -178,7 +178,8 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 {
 	struct pci_dev *pdev = vdev->pdev;
 	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	int bar = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	/* vfio_pci_rw() checked the index: a BAR or the ROM */
+	unsigned int bar = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
 	size_t x_start = 0, x_end = 0, done = 0, n;
 	void __iomem *io = NULL;
 	resource_size_t end;
@@ -341,17 +342,21 @@ static void vfio_pci_ioeventfd_free(struct vfio_pci_ioeventfd *ioeventfd)
  * @offset of the device file, which must be in a BAR and not in the MSI-X
  * table; or, with @fd -1, deletes the one with the same parameters.
  */
-int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, loff_t offset, u64 data,
+int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,
 		       int count, int fd)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	loff_t pos = offset & VFIO_PCI_OFFSET_MASK;
-	int ret, bar = VFIO_PCI_OFFSET_TO_INDEX(offset);
+	u64 pos = offset & VFIO_PCI_OFFSET_MASK;
+	u64 index = VFIO_PCI_OFFSET_TO_INDEX(offset);
 	struct vfio_pci_ioeventfd *ioeventfd;
+	int ret, bar;
 
-	if (bar > VFIO_PCI_BAR5_REGION_INDEX)
+	/* Only BARs; @offset is the user's u64, any of its 64 bits set */
+	if (index > VFIO_PCI_BAR5_REGION_INDEX)
 		return -EINVAL;
+	bar = index;
 
+	/* @pos < 2^40 and @count <= 8: the sum cannot wrap */
 	if (pos + count > pci_resource_len(pdev, bar))
 		return -EINVAL;
 
