@@ -14,6 +14,15 @@ ifneq ($(KERNELRELEASE),)
 vfio_root := $(if $(filter /%,$(src)),$(src),$(srctree)/$(src))
 NOSTDINC_FLAGS += -I$(vfio_root)/include
 
+# Failure points for tests (include/linux/vfio.h): Kconfig's VFIO_FAIL_NTH
+# in a kernel tree; out of tree, on when the target kernel is a fault
+# injection (debug) kernel, off for Debian's.
+ifneq ($(KBUILD_EXTMOD),)
+ifeq ($(CONFIG_FAULT_INJECTION),y)
+subdir-ccflags-y += -DCONFIG_VFIO_FAIL_NTH=1
+endif
+endif
+
 obj-$(CONFIG_VFIO) += vfio.o
 obj-$(CONFIG_VFIO_IOMMU_TYPE1) += vfio_iommu_type1.o
 obj-$(CONFIG_VFIO_PCI) += vfio_pci/

@@ -43,6 +43,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/cdev.h>
 #include <linux/compat.h>
+#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -329,7 +330,8 @@ static int vfio_container_open(struct inode *inode, struct file *filep)
 {
 	struct vfio_container *container;
 
-	container = kzalloc(sizeof(*container), GFP_KERNEL_ACCOUNT);
+	container = vfio_fail_ptr(kzalloc(sizeof(*container),
+					  GFP_KERNEL_ACCOUNT));
 	if (!container)
 		return -ENOMEM;
 
@@ -377,7 +379,8 @@ static int vfio_group_attach_container(struct vfio_group *group,
 	down_write(&container->group_lock);
 
 	/* Fails with -EBUSY while a kernel driver owns a device's DMA. */
-	ret = iommu_group_claim_dma_owner(group->iommu_group, group);
+	ret = vfio_fail_int(iommu_group_claim_dma_owner(group->iommu_group,
+							 group));
 	if (ret)
 		goto out_unlock;
 
@@ -716,8 +719,9 @@ static struct file *vfio_device_open_file(struct vfio_device *device)
 	if (ret)
 		goto err_module_put;
 
-	filep = anon_inode_getfile("[vfio-device]", &vfio_device_fops,
-				   device, O_RDWR);
+	filep = vfio_fail_errptr(anon_inode_getfile("[vfio-device]",
+						    &vfio_device_fops,
+						    device, O_RDWR));
 	if (IS_ERR(filep)) {
 		ret = PTR_ERR(filep);
 		goto err_close;
@@ -754,7 +758,7 @@ static int vfio_group_ioctl_get_device_fd(struct vfio_group *group,
 	if (IS_ERR(device))
 		return PTR_ERR(device);
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
+	fd = vfio_fail_int(get_unused_fd_flags(O_CLOEXEC));
 	if (fd < 0) {
 		vfio_device_put(device);
 		return fd;
@@ -1291,6 +1295,104 @@ int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 EXPORT_SYMBOL_GPL(vfio_set_irqs_validate_and_prepare);
 
 /*
+ * Failure points (include/linux/vfio.h): one armed thread at a time, set
+ * through debugfs; vfio_fail_lock protects both fields.
+ */
+#if IS_ENABLED(CONFIG_VFIO_FAIL_NTH)
+static DEFINE_SPINLOCK(vfio_fail_lock);
+static pid_t vfio_fail_tid;		/* the armed thread, or 0 */
+static unsigned int vfio_fail_nth;	/* points to go; 0: injected */
+
+/**
+ * vfio_fail_point - a failure point of our modules, for tests
+ *
+ * Return: true if this point must fail: it is the Nth one that the thread
+ * armed through /sys/kernel/debug/vfio/fail_nth reaches.
+ */
+bool vfio_fail_point(void)
+{
+	unsigned long flags;
+	bool fail = false;
+
+	if (!READ_ONCE(vfio_fail_tid) || !in_task())
+		return false;
+
+	spin_lock_irqsave(&vfio_fail_lock, flags);
+	if (vfio_fail_tid == task_pid_nr(current) && vfio_fail_nth) {
+		fail = !--vfio_fail_nth;
+		if (fail)
+			vfio_fail_tid = 0;
+	}
+	spin_unlock_irqrestore(&vfio_fail_lock, flags);
+	return fail;
+}
+EXPORT_SYMBOL_GPL(vfio_fail_point);
+
+/*
+ * Stateless, so that a test can pread() it again and again at offset 0
+ * (a simple_attr file caches its first read and cannot seek).
+ */
+static ssize_t vfio_fail_nth_read(struct file *file, char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	char num[16];
+	int len;
+
+	spin_lock_irq(&vfio_fail_lock);
+	len = scnprintf(num, sizeof(num), "%u\n", vfio_fail_nth);
+	spin_unlock_irq(&vfio_fail_lock);
+	return simple_read_from_buffer(buf, count, ppos, num, len);
+}
+
+/* Arms the writing thread (N > 0) or disarms (0) */
+static ssize_t vfio_fail_nth_write(struct file *file, const char __user *buf,
+				   size_t count, loff_t *ppos)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, count, 0, &n);
+	if (ret)
+		return ret;
+
+	spin_lock_irq(&vfio_fail_lock);
+	vfio_fail_nth = n;
+	vfio_fail_tid = n ? task_pid_nr(current) : 0;
+	spin_unlock_irq(&vfio_fail_lock);
+	return count;
+}
+
+static const struct file_operations vfio_fail_nth_fops = {
+	.owner	= THIS_MODULE,
+	.read	= vfio_fail_nth_read,
+	.write	= vfio_fail_nth_write,
+	.llseek	= default_llseek,
+};
+
+static struct dentry *vfio_debugfs_root;
+
+static void vfio_debugfs_init(void)
+{
+	vfio_debugfs_root = debugfs_create_dir("vfio", NULL);
+	debugfs_create_file("fail_nth", 0600, vfio_debugfs_root, NULL,
+			    &vfio_fail_nth_fops);
+}
+
+static void vfio_debugfs_exit(void)
+{
+	debugfs_remove_recursive(vfio_debugfs_root);
+}
+#else
+static void vfio_debugfs_init(void)
+{
+}
+
+static void vfio_debugfs_exit(void)
+{
+}
+#endif
+
+/*
  * Module
  */
 
@@ -1326,6 +1428,7 @@ static int __init vfio_init(void)
 	if (ret)
 		goto err_class;
 
+	vfio_debugfs_init();
 	pr_info(DRIVER_DESC " version: " DRIVER_VERSION "\n");
 	return 0;
 
@@ -1339,6 +1442,7 @@ err_misc:
 static void __exit vfio_cleanup(void)
 {
 	WARN_ON(!list_empty(&vfio.group_list));
+	vfio_debugfs_exit();
 	unregister_chrdev_region(vfio.group_devt, MINORMASK + 1);
 	class_destroy(vfio.group_class);
 	misc_deregister(&vfio_dev);

@@ -293,7 +293,7 @@ static void vfio_batch_init(struct vfio_batch *batch)
 	batch->size = 0;
 	batch->offset = 0;
 	batch->pfnmap = false;
-	batch->pages = (struct page **)__get_free_page(GFP_KERNEL);
+	batch->pages = vfio_fail_ptr((struct page **)__get_free_page(GFP_KERNEL));
 	if (batch->pages) {
 		batch->capacity = PAGE_SIZE / sizeof(struct page *);
 	} else {
@@ -417,8 +417,8 @@ static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 	npage = min_t(unsigned long, npage, batch->capacity);
 
 	mmap_read_lock(mm);
-	ret = pin_user_pages_remote(mm, vaddr, npage, gup_flags, batch->pages,
-				    NULL, NULL);
+	ret = vfio_fail_int(pin_user_pages_remote(mm, vaddr, npage, gup_flags,
+						  batch->pages, NULL, NULL));
 	if (ret <= 0) {
 		struct vm_area_struct *vma;
 
@@ -468,8 +468,8 @@ static int vfio_iommu_map(struct vfio_iommu *iommu, dma_addr_t iova,
 	int ret;
 
 	list_for_each_entry(d, &iommu->domain_list, next) {
-		ret = iommu_map(d->domain, iova, PFN_PHYS(pfn), size,
-				prot | d->prot);
+		ret = vfio_fail_int(iommu_map(d->domain, iova, PFN_PHYS(pfn),
+					      size, prot | d->prot));
 		if (ret)
 			goto err_unmap;
 		cond_resched();
@@ -532,7 +532,8 @@ static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
 	ub->nr = 0;
 	ub->dirty = dirty;
 	ub->pending = false;
-	ub->runs = (struct vfio_unpin_run *)__get_free_page(GFP_KERNEL);
+	ub->runs = vfio_fail_ptr((struct vfio_unpin_run *)
+				 __get_free_page(GFP_KERNEL));
 	if (ub->runs) {
 		ub->capacity = PAGE_SIZE / sizeof(*ub->runs);
 	} else {
@@ -746,9 +747,9 @@ static int vfio_replay_copy(struct vfio_iommu *iommu,
 			run = vfio_domain_run(src->domain, dma->iova + off,
 					      dma->size - off, &phys);
 			if (!WARN_ON_ONCE(!phys)) {
-				ret = iommu_map(domain->domain, dma->iova + off,
-						phys, run,
-						dma->prot | domain->prot);
+				ret = vfio_fail_int(iommu_map(domain->domain,
+						dma->iova + off, phys, run,
+						dma->prot | domain->prot));
 				if (ret)
 					goto err_unmap;
 			}
@@ -815,7 +816,8 @@ static int vfio_iommu_replay(struct vfio_iommu *iommu,
 static int vfio_iova_add(struct list_head *iovas, dma_addr_t start,
 			 dma_addr_t last, struct list_head *before)
 {
-	struct vfio_iova *range = kmalloc(sizeof(*range), GFP_KERNEL);
+	struct vfio_iova *range = vfio_fail_ptr(kmalloc(sizeof(*range),
+							GFP_KERNEL));
 
 	if (!range)
 		return -ENOMEM;
@@ -1058,7 +1060,7 @@ static int vfio_dev_domain_alloc(struct device *dev, void *data)
 {
 	struct iommu_domain **domain = data;
 
-	*domain = iommu_domain_alloc(dev->bus);
+	*domain = vfio_fail_ptr(iommu_domain_alloc(dev->bus));
 	return 1;	/* one device is enough */
 }
 
@@ -1103,12 +1105,12 @@ static int vfio_iommu_type1_attach_group(void *iommu_data,
 		goto out_unlock;
 
 	ret = -ENOMEM;
-	group = kzalloc(sizeof(*group), GFP_KERNEL);
+	group = vfio_fail_ptr(kzalloc(sizeof(*group), GFP_KERNEL));
 	if (!group)
 		goto out_unlock;
 	group->iommu_group = iommu_group;
 
-	domain = kzalloc(sizeof(*domain), GFP_KERNEL);
+	domain = vfio_fail_ptr(kzalloc(sizeof(*domain), GFP_KERNEL));
 	if (!domain)
 		goto out_free_group;
 	INIT_LIST_HEAD(&domain->group_list);
@@ -1119,7 +1121,7 @@ static int vfio_iommu_type1_attach_group(void *iommu_data,
 	if (!domain->domain)
 		goto out_free_domain;
 
-	ret = iommu_attach_group(domain->domain, iommu_group);
+	ret = vfio_fail_int(iommu_attach_group(domain->domain, iommu_group));
 	if (ret)
 		goto out_domain_free;
 
@@ -1169,7 +1171,8 @@ static int vfio_iommu_type1_attach_group(void *iommu_data,
 			continue;
 
 		iommu_detach_group(domain->domain, iommu_group);
-		if (!iommu_attach_group(d->domain, iommu_group)) {
+		if (!vfio_fail_int(iommu_attach_group(d->domain,
+						      iommu_group))) {
 			list_add(&group->next, &d->group_list);
 			iommu_domain_free(domain->domain);
 			kfree(domain);
@@ -1269,7 +1272,7 @@ static void *vfio_iommu_type1_open(unsigned long arg)
 		return ERR_PTR(-EINVAL);
 	}
 
-	iommu = kzalloc(sizeof(*iommu), GFP_KERNEL);
+	iommu = vfio_fail_ptr(kzalloc(sizeof(*iommu), GFP_KERNEL));
 	if (!iommu)
 		return ERR_PTR(-ENOMEM);
 
@@ -1591,7 +1594,7 @@ static int vfio_dma_do_map(struct vfio_iommu *iommu,
 		goto out_unlock;
 	}
 
-	dma = kzalloc(sizeof(*dma), GFP_KERNEL);
+	dma = vfio_fail_ptr(kzalloc(sizeof(*dma), GFP_KERNEL));
 	if (!dma) {
 		ret = -ENOMEM;
 		goto out_unlock;

@@ -1109,7 +1109,7 @@ int vfio_pci_config_init(struct vfio_pci_device *vdev)
 	int ret, i;
 	u8 *maps;
 
-	maps = kzalloc(4 * size, GFP_KERNEL_ACCOUNT);
+	maps = vfio_fail_ptr(kzalloc(4 * size, GFP_KERNEL_ACCOUNT));
 	if (!maps)
 		return -ENOMEM;
 	vdev->vconfig = maps;

@@ -375,7 +375,7 @@ static int vfio_pci_mmap(struct vfio_device *core_vdev,
 	if (ret)
 		return ret;
 
-	mv = kzalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT);
+	mv = vfio_fail_ptr(kzalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT));
 	if (!mv)
 		return -ENOMEM;
 	mv->vdev = vdev;
@@ -461,7 +461,7 @@ static int vfio_pci_open_device(struct vfio_device *core_vdev)
 	/* The state saved below must not include bus mastering */
 	pci_clear_master(pdev);
 
-	ret = pci_enable_device(pdev);
+	ret = vfio_fail_int(pci_enable_device(pdev));
 	if (ret)
 		return ret;
 
@@ -753,7 +753,7 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_device *vdev,
 		return ret;
 
 	if (data_size) {
-		data = memdup_user(&arg->data, data_size);
+		data = vfio_fail_errptr(memdup_user(&arg->data, data_size));
 		if (IS_ERR(data))
 			return PTR_ERR(data);
 	}
@@ -907,7 +907,8 @@ vfio_pci_ioctl_get_hot_reset_info(struct vfio_pci_device *vdev,
 		goto out_copy;
 	}
 
-	devices = kcalloc(fill.max, sizeof(*devices), GFP_KERNEL);
+	devices = vfio_fail_ptr(kcalloc(fill.max, sizeof(*devices),
+					GFP_KERNEL));
 	if (!devices)
 		return -ENOMEM;
 	fill.devices = devices;
@@ -1038,13 +1039,16 @@ static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,
 	if (!hdr.count || hdr.count > count)
 		return -EINVAL;
 
-	group_fds = memdup_user(&arg->group_fds, hdr.count * sizeof(*group_fds));
+	group_fds = vfio_fail_errptr(memdup_user(&arg->group_fds,
+						 hdr.count * sizeof(*group_fds)));
 	if (IS_ERR(group_fds))
 		return PTR_ERR(group_fds);
 
-	set.files = kcalloc(hdr.count, sizeof(*set.files), GFP_KERNEL);
+	set.files = vfio_fail_ptr(kcalloc(hdr.count, sizeof(*set.files),
+					  GFP_KERNEL));
 	set.max = count;
-	set.devs = kcalloc(count, sizeof(*set.devs), GFP_KERNEL);
+	set.devs = vfio_fail_ptr(kcalloc(count, sizeof(*set.devs),
+					 GFP_KERNEL));
 	if (!set.files || !set.devs) {
 		ret = -ENOMEM;
 		goto out_free;

@@ -276,7 +276,7 @@ int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
 	struct fd f;
 	int ret;
 
-	virqfd = kzalloc(sizeof(*virqfd), GFP_KERNEL_ACCOUNT);
+	virqfd = vfio_fail_ptr(kzalloc(sizeof(*virqfd), GFP_KERNEL_ACCOUNT));
 	if (!virqfd)
 		return -ENOMEM;
 
@@ -375,11 +375,13 @@ static int vfio_intx_enable(struct vfio_pci_device *vdev,
 	if (!pdev->irq || pdev->irq == IRQ_NOTCONNECTED)
 		return -ENODEV;
 
-	name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-intx(%s)", pci_name(pdev));
+	name = vfio_fail_ptr(kasprintf(GFP_KERNEL_ACCOUNT, "vfio-intx(%s)",
+				       pci_name(pdev)));
 	if (!name)
 		return -ENOMEM;
 
-	vdev->ctx = kzalloc(sizeof(*vdev->ctx), GFP_KERNEL_ACCOUNT);
+	vdev->ctx = vfio_fail_ptr(kzalloc(sizeof(*vdev->ctx),
+					  GFP_KERNEL_ACCOUNT));
 	if (!vdev->ctx) {
 		kfree(name);
 		return -ENOMEM;
@@ -405,8 +407,8 @@ static int vfio_intx_enable(struct vfio_pci_device *vdev,
 
 	WRITE_ONCE(vdev->irq_type, VFIO_PCI_INTX_IRQ_INDEX);
 
-	ret = request_irq(pdev->irq, vfio_intx_handler, irqflags,
-			  vdev->ctx[0].name, vdev);
+	ret = vfio_fail_int(request_irq(pdev->irq, vfio_intx_handler,
+					irqflags, vdev->ctx[0].name, vdev));
 	if (ret) {
 		WRITE_ONCE(vdev->irq_type, VFIO_PCI_NUM_IRQS);
 		kfree(name);
@@ -467,7 +469,8 @@ static int vfio_msi_enable(struct vfio_pci_device *vdev, int nvec, bool msix)
 	if (!is_irq_none(vdev))
 		return -EINVAL;
 
-	vdev->ctx = kcalloc(nvec, sizeof(*vdev->ctx), GFP_KERNEL_ACCOUNT);
+	vdev->ctx = vfio_fail_ptr(kcalloc(nvec, sizeof(*vdev->ctx),
+					  GFP_KERNEL_ACCOUNT));
 	if (!vdev->ctx)
 		return -ENOMEM;
 
@@ -477,7 +480,7 @@ static int vfio_msi_enable(struct vfio_pci_device *vdev, int nvec, bool msix)
 	 * are (a positive return, as upstream does).
 	 */
 	cmd = vfio_pci_memory_lock_and_enable(vdev);
-	ret = pci_alloc_irq_vectors(pdev, 1, nvec, flag);
+	ret = vfio_fail_int(pci_alloc_irq_vectors(pdev, 1, nvec, flag));
 	if (ret < nvec) {
 		if (ret > 0)
 			pci_free_irq_vectors(pdev);
@@ -526,8 +529,9 @@ static int vfio_msi_set_vector_signal(struct vfio_pci_device *vdev,
 	if (fd < 0)
 		return 0;
 
-	name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-msi%s[%d](%s)",
-			 msix ? "x" : "", vector, pci_name(pdev));
+	name = vfio_fail_ptr(kasprintf(GFP_KERNEL_ACCOUNT, "vfio-msi%s[%d](%s)",
+				       msix ? "x" : "", vector,
+				       pci_name(pdev)));
 	if (!name)
 		return -ENOMEM;
 
@@ -548,7 +552,8 @@ static int vfio_msi_set_vector_signal(struct vfio_pci_device *vdev,
 		get_cached_msi_msg(irq, &msg);
 		pci_write_msi_msg(irq, &msg);
 	}
-	ret = request_irq(irq, vfio_msihandler, 0, name, trigger);
+	ret = vfio_fail_int(request_irq(irq, vfio_msihandler, 0, name,
+					 trigger));
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	if (ret) {
 		kfree(name);

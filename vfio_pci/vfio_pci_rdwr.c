@@ -53,11 +53,12 @@ int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar)
 	if (vdev->barmap[bar])
 		goto out_unlock;
 
-	ret = pci_request_selected_regions(pdev, 1 << bar, "vfio-pci");
+	ret = vfio_fail_int(pci_request_selected_regions(pdev, 1 << bar,
+							  "vfio-pci"));
 	if (ret)
 		goto out_unlock;
 
-	io = pci_iomap(pdev, bar, 0);
+	io = vfio_fail_ptr(pci_iomap(pdev, bar, 0));
 	if (!io) {
 		pci_release_selected_regions(pdev, 1 << bar);
 		ret = -ENOMEM;
@@ -216,7 +217,8 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 	}
 	test_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
 
-	kbuf = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL_ACCOUNT);
+	kbuf = vfio_fail_ptr(kmalloc(min_t(size_t, count, PAGE_SIZE),
+				     GFP_KERNEL_ACCOUNT));
 	if (!kbuf)
 		return -ENOMEM;
 
@@ -395,7 +397,8 @@ int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,
 		goto out_unlock;
 	}
 
-	ioeventfd = kzalloc(sizeof(*ioeventfd), GFP_KERNEL_ACCOUNT);
+	ioeventfd = vfio_fail_ptr(kzalloc(sizeof(*ioeventfd),
+					  GFP_KERNEL_ACCOUNT));
 	if (!ioeventfd) {
 		ret = -ENOMEM;
 		goto out_unlock;

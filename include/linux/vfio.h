@@ -164,4 +164,28 @@ int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 				       int num_irqs, int max_irq_type,
 				       size_t *data_size);
 
+/*
+ * Failure points, for tests (CONFIG_VFIO_FAIL_NTH, debug builds only).
+ * Every allocation of our modules and every kernel call of theirs that can
+ * fail on a user's behalf is wrapped in vfio_fail_ptr() (returns NULL),
+ * vfio_fail_errptr() (ERR_PTR(-ENOMEM)) or vfio_fail_int() (-ENOMEM).
+ * Writing N to /sys/kernel/debug/vfio/fail_nth makes the Nth failure point
+ * that the writing thread then reaches fail, like /proc/self/fail-nth
+ * does for every allocation of the kernel, but without failing any
+ * allocation outside our code; reading it gives how many points are still
+ * to go, 0 once the failure was injected.  Without the option, these are
+ * the bare expressions.
+ */
+#if IS_ENABLED(CONFIG_VFIO_FAIL_NTH)
+bool vfio_fail_point(void);
+#else
+static inline bool vfio_fail_point(void)
+{
+	return false;
+}
+#endif
+#define vfio_fail_ptr(expr)	(vfio_fail_point() ? NULL : (expr))
+#define vfio_fail_errptr(expr)	(vfio_fail_point() ? ERR_PTR(-ENOMEM) : (expr))
+#define vfio_fail_int(expr)	(vfio_fail_point() ? -ENOMEM : (expr))
+
 #endif /* __VFIO_CORE_API_H */
