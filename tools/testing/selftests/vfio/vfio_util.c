@@ -615,3 +615,63 @@ int edu_dma(struct vfio_dev *d, uint64_t iova, uint32_t off, uint32_t len,
 	}
 	return 0;
 }
+
+/*
+ * The request is NAME.req, written under another name first and renamed so
+ * that the harness never sees it half-written; the answer is NAME.reply:
+ * "ok", or "error DESCRIPTION" (QEMU's).
+ */
+int vm_device_del(const char *id)
+{
+	const struct timespec tick = { .tv_nsec = 20 * 1000000 };
+	static unsigned int seq;
+	char dir[PATH_MAX], tmp[PATH_MAX + 64], req[PATH_MAX + 64];
+	char reply[PATH_MAX + 64], line[256];
+	const char *env = vfio_test_env("VFIO_VM_REQUESTS");
+	uint64_t deadline;
+	int ret = 0;
+	FILE *f;
+
+	if (!env || !*env)
+		return -EOPNOTSUPP;
+	snprintf(dir, sizeof(dir), "%s", env);
+	snprintf(tmp, sizeof(tmp), "%s/%d-%u.tmp", dir, (int)getpid(), seq);
+	snprintf(req, sizeof(req), "%s/%d-%u.req", dir, (int)getpid(), seq);
+	snprintf(reply, sizeof(reply), "%s/%d-%u.reply", dir, (int)getpid(),
+		 seq);
+	seq++;
+
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	if (fprintf(f, "device_del %s\n", id) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, req))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+
+	deadline = now_ms() + VM_REQUEST_TIMEOUT_MS;
+	while (!(f = fopen(reply, "r"))) {
+		if (errno != ENOENT)
+			return -errno;
+		if (now_ms() > deadline) {
+			unlink(req);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	unlink(reply);
+	line[strcspn(line, "\n")] = '\0';
+	if (!strcmp(line, "ok"))
+		return 0;
+	fprintf(stderr, "# device_del %s: %s\n", id, line);
+	return strstr(line, "not found") ? -ENODEV : -EIO;
+}

@@ -116,6 +116,21 @@ void vfio_free(void *p, size_t size);
  */
 bool vfio_stock_modules(void);
 
+/*
+ * The VM harness's hot-unplug: asks tools/testing/vm/run (through a file in
+ * the directory VFIO_VM_REQUESTS) to remove QEMU's device "id" with QMP
+ * device_del, and waits up to VM_REQUEST_TIMEOUT_MS for its answer.  0 once
+ * QEMU has accepted the request: the guest then gets a PCIe hot-unplug
+ * request and pciehp removes the device after its 5 s attention-button
+ * delay (the caller waits for that).  -ENODEV for an unknown id,
+ * -EOPNOTSUPP outside the test VM, -ETIMEDOUT without an answer, -EIO for
+ * another refusal, else -errno.
+ */
+#define VM_REQUEST_TIMEOUT_MS	30000
+/* QEMU's id of VFIO_HOTPLUG_EDU (tools/testing/vm/run) */
+#define VM_HOTPLUG_EDU_ID	"hotplug-edu"
+int vm_device_del(const char *id);
+
 /* Drops CAP_IPC_LOCK from the effective and permitted sets: 0 or -errno. */
 int drop_cap_ipc_lock(void);
 
