@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Every error path of the calls a VFIO user makes, in the style of
+ * iommufd_fail_nth: for each call, make the 1st, 2nd, ... nth failure
+ * point that this thread reaches fail, until the call no longer reaches
+ * an nth one.  After each injected failure the same call must succeed
+ * when tried again on the same state, and the guest must log no splat;
+ * the debug-kernel lanes also check kmemleak at the end and that the
+ * modules unload.
+ *
+ * Two sources of failures, each where the kernel has it:
+ * - "vfio": our own failure points (include/linux/vfio.h), every
+ *   allocation and fallible kernel call of our modules, through
+ *   /sys/kernel/debug/vfio/fail_nth (our modules built for a debug kernel).
+ *   Nothing outside our code fails, so every call is covered.
+ * - "kernel": every allocation of the kernel, ours and the core's, through
+ *   /proc/thread-self/fail-nth with failslab and fail_page_alloc failing
+ *   sleeping allocations too (CONFIG_FAULT_INJECTION).  Not for the calls
+ *   that reach 6.1 core code with bugs of its own on its error paths
+ *   (Documentation/vfio.rst): the first GET_DEVICE_FD of a device
+ *   (pci_enable_device() and ACPI's _PRT evaluation) and SET_IRQS
+ *   (the IRQ core's /proc entries).
+ * Skips where neither exists (Debian's kernel).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define VFIO_FAIL_NTH	"/sys/kernel/debug/vfio/fail_nth"
+#define DEBUGFS		"/sys/kernel/debug"
+#define MAX_NTH		1000
+#define BUF_SIZE	(64UL * 1024)
+#define IOVA		0x100000UL
+
+static const char *edu0, *nvme;
+static bool kernel_source;	/* failslab set up for fail-nth */
+
+/* What a scenario works on; fds are -1 and pointers NULL when unused. */
+struct fn_state {
+	struct vfio_dev d;
+	int fd;			/* what the call under test opened */
+	int efd;
+	void *buf;
+	void *map;
+};
+
+struct fn_scenario {
+	const char *name;
+	/* Preconditions, not injected: 0 or -errno */
+	int (*setup)(struct fn_state *s);
+	/* The call under test: 0 or -errno */
+	int (*call)(struct fn_state *s);
+	/* Undoes a successful call, leaving what setup made */
+	void (*undo)(struct fn_state *s);
+	/* Safe with every kernel allocation failing (see above) */
+	bool kernel_safe;
+};
+
+static int sysfs_put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* Arms fail-nth for the nth fallible call of this thread from now on. */
+static int arm(int nth_fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(nth_fd, buf, len, 0) == len ? 0 : -errno;
+}
+
+/* Disarms: true if the failure was injected. */
+static bool disarm(int nth_fd)
+{
+	char buf[16] = "";
+	bool injected;
+
+	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return false;
+	injected = atoi(buf) == 0;
+	if (pwrite(nth_fd, "0", 1, 0) != 1)
+		return false;
+	return injected;
+}
+
+static void state_init(struct fn_state *s)
+{
+	vfio_dev_init(&s->d, edu0);
+	s->fd = -1;
+	s->efd = -1;
+	s->buf = NULL;
+	s->map = NULL;
+}
+
+static void state_close(struct fn_state *s)
+{
+	if (s->map)
+		munmap(s->map, s->d.bar0.size);
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->efd >= 0)
+		close(s->efd);
+	vfio_dev_close(&s->d);
+	if (s->buf)
+		vfio_free(s->buf, BUF_SIZE);
+	state_init(s);
+}
+
+static int ret_fd(struct fn_state *s, int fd)
+{
+	if (fd < 0)
+		return fd;
+	s->fd = fd;
+	return 0;
+}
+
+static void close_fd(struct fn_state *s)
+{
+	close(s->fd);
+	s->fd = -1;
+}
+
+static int setup_none(struct fn_state *s)
+{
+	(void)s;
+	return 0;
+}
+
+static int setup_container_group(struct fn_state *s)
+{
+	s->d.container = vfio_open_container();
+	if (s->d.container < 0)
+		return s->d.container;
+	s->d.group = vfio_open_group(edu0);
+	return s->d.group < 0 ? s->d.group : 0;
+}
+
+static int setup_group_set(struct fn_state *s)
+{
+	int ret = setup_container_group(s);
+
+	return ret ? ret : vfio_group_set_container(s->d.group,
+						    s->d.container);
+}
+
+static int setup_iommu(struct fn_state *s)
+{
+	int ret = setup_group_set(s);
+
+	if (ret)
+		return ret;
+	ret = vfio_set_iommu(s->d.container, VFIO_TYPE1v2_IOMMU);
+	if (ret)
+		return ret;
+	s->buf = vfio_alloc(BUF_SIZE);
+	return s->buf ? 0 : -ENOMEM;
+}
+
+static int setup_mapped(struct fn_state *s)
+{
+	int ret = setup_iommu(s);
+
+	return ret ? ret : vfio_map_dma(s->d.container, s->buf, IOVA,
+					BUF_SIZE, VFIO_DMA_MAP_FLAG_READ |
+					VFIO_DMA_MAP_FLAG_WRITE);
+}
+
+static int setup_device(struct fn_state *s)
+{
+	int ret;
+
+	vfio_dev_close(&s->d);
+	ret = vfio_dev_open(&s->d, edu0, VFIO_TYPE1v2_IOMMU);
+	if (ret)
+		return ret;
+	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return s->efd < 0 ? -errno : edu_enable(&s->d);
+}
+
+static int call_open_container(struct fn_state *s)
+{
+	return ret_fd(s, vfio_open_container());
+}
+
+static int call_open_group(struct fn_state *s)
+{
+	return ret_fd(s, vfio_open_group(edu0));
+}
+
+static int call_set_container(struct fn_state *s)
+{
+	return vfio_group_set_container(s->d.group, s->d.container);
+}
+
+static void undo_set_container(struct fn_state *s)
+{
+	vfio_group_unset_container(s->d.group);
+}
+
+static int call_set_iommu(struct fn_state *s)
+{
+	return vfio_set_iommu(s->d.container, VFIO_TYPE1v2_IOMMU);
+}
+
+/* SET_IOMMU cannot be undone but by leaving the container */
+static void undo_set_iommu(struct fn_state *s)
+{
+	vfio_group_unset_container(s->d.group);
+	vfio_group_set_container(s->d.group, s->d.container);
+}
+
+static int call_map_dma(struct fn_state *s)
+{
+	return vfio_map_dma(s->d.container, s->buf, IOVA, BUF_SIZE,
+			    VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
+}
+
+static void undo_map_dma(struct fn_state *s)
+{
+	vfio_unmap_dma(s->d.container, IOVA, BUF_SIZE, 0, NULL);
+}
+
+static int call_unmap_dma(struct fn_state *s)
+{
+	uint64_t unmapped = 0;
+	int ret;
+
+	ret = vfio_unmap_dma(s->d.container, IOVA, BUF_SIZE, 0, &unmapped);
+	if (!ret && unmapped != BUF_SIZE)
+		return -EIO;
+	return ret;
+}
+
+static void undo_unmap_dma(struct fn_state *s)
+{
+	call_map_dma(s);
+}
+
+static int call_get_device_fd(struct fn_state *s)
+{
+	return ret_fd(s, vfio_get_device_fd(s->d.group, edu0));
+}
+
+static int call_ioeventfd(struct fn_state *s)
+{
+	struct vfio_device_ioeventfd ie = {
+		.argsz = sizeof(ie),
+		.flags = 4,
+		.offset = s->d.bar0.offset + EDU_REG_LIVENESS,
+		.fd = s->efd,
+	};
+
+	return vfio_ioctl(s->d.device, VFIO_DEVICE_IOEVENTFD, &ie);
+}
+
+static void undo_ioeventfd(struct fn_state *s)
+{
+	struct vfio_device_ioeventfd ie = {
+		.argsz = sizeof(ie),
+		.flags = 4,
+		.offset = s->d.bar0.offset + EDU_REG_LIVENESS,
+		.fd = -1,
+	};
+
+	vfio_ioctl(s->d.device, VFIO_DEVICE_IOEVENTFD, &ie);
+}
+
+/* mmap and the first fault, which maps the BAR's pages in */
+static int call_mmap(struct fn_state *s)
+{
+	void *p = mmap(NULL, s->d.bar0.size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, s->d.device, (off_t)s->d.bar0.offset);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	s->map = p;
+	return *(volatile uint32_t *)p == EDU_ID_VALUE ? 0 : -EIO;
+}
+
+static void undo_mmap(struct fn_state *s)
+{
+	munmap(s->map, s->d.bar0.size);
+	s->map = NULL;
+}
+
+static int call_intx(struct fn_state *s)
+{
+	return vfio_irq_set_eventfd(s->d.device, VFIO_PCI_INTX_IRQ_INDEX,
+				    s->efd);
+}
+
+static void undo_intx(struct fn_state *s)
+{
+	vfio_irq_set_eventfd(s->d.device, VFIO_PCI_INTX_IRQ_INDEX, -1);
+}
+
+static int setup_msi(struct fn_state *s)
+{
+	int ret = setup_device(s);
+
+	return ret ? ret : vfio_irq_set_eventfd(s->d.device,
+						VFIO_PCI_MSI_IRQ_INDEX, s->efd);
+}
+
+static int call_msi(struct fn_state *s)
+{
+	return vfio_irq_set_eventfd(s->d.device, VFIO_PCI_MSI_IRQ_INDEX,
+				    s->efd);
+}
+
+static void undo_msi(struct fn_state *s)
+{
+	vfio_irq_set_eventfd(s->d.device, VFIO_PCI_MSI_IRQ_INDEX, -1);
+}
+
+/* read() of a BAR goes through a kernel bounce buffer */
+static int call_bar_read(struct fn_state *s)
+{
+	uint32_t id = 0;
+	int ret;
+
+	ret = vfio_region_read(s->d.device, &s->d.bar0, EDU_REG_ID, &id,
+			       sizeof(id));
+	return ret ? ret : id == EDU_ID_VALUE ? 0 : -EIO;
+}
+
+static void undo_nothing(struct fn_state *s)
+{
+	(void)s;
+}
+
+static void undo_close_device(struct fn_state *s)
+{
+	close(s->d.device);
+	s->d.device = -1;
+}
+
+static int call_first_device_fd(struct fn_state *s)
+{
+	int fd = vfio_get_device_fd(s->d.group, edu0);
+
+	if (fd < 0)
+		return fd;
+	s->d.device = fd;
+	return 0;
+}
+
+/* The NVMe controller: the device of the VM with MSI-X */
+static int setup_nvme(struct fn_state *s)
+{
+	int ret;
+
+	vfio_dev_close(&s->d);
+	ret = vfio_dev_open(&s->d, nvme, VFIO_TYPE1v2_IOMMU);
+	if (ret)
+		return ret;
+	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return s->efd < 0 ? -errno : 0;
+}
+
+static int call_msix(struct fn_state *s)
+{
+	return vfio_irq_set_eventfd(s->d.device, VFIO_PCI_MSIX_IRQ_INDEX,
+				    s->efd);
+}
+
+static void undo_msix(struct fn_state *s)
+{
+	vfio_irq_set_eventfd(s->d.device, VFIO_PCI_MSIX_IRQ_INDEX, -1);
+}
+
+static const struct fn_scenario scenarios[] = {
+	{ "open_container", setup_none, call_open_container, close_fd, true },
+	{ "open_group", setup_none, call_open_group, close_fd, true },
+	{ "set_container", setup_container_group, call_set_container,
+	  undo_set_container, true },
+	{ "set_iommu", setup_group_set, call_set_iommu, undo_set_iommu, true },
+	{ "map_dma", setup_iommu, call_map_dma, undo_map_dma, true },
+	{ "unmap_dma", setup_mapped, call_unmap_dma, undo_unmap_dma, true },
+	{ "first_device_fd", setup_iommu, call_first_device_fd,
+	  undo_close_device, false },
+	{ "second_device_fd", setup_device, call_get_device_fd, close_fd,
+	  true },
+	{ "ioeventfd", setup_device, call_ioeventfd, undo_ioeventfd, true },
+	{ "mmap", setup_device, call_mmap, undo_mmap, true },
+	{ "bar_read", setup_device, call_bar_read, undo_nothing, true },
+	{ "set_irqs_intx", setup_device, call_intx, undo_intx, false },
+	{ "set_irqs_msi", setup_device, call_msi, undo_msi, false },
+	{ "set_irqs_msi_retarget", setup_msi, call_msi, undo_nothing, false },
+	{ "set_irqs_msix", setup_nvme, call_msix, undo_msix, false },
+};
+
+static long vm_locked_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+FIXTURE(fail_nth)
+{
+	struct fn_state s;
+};
+
+FIXTURE_VARIANT(fail_nth)
+{
+	unsigned int scenario;
+};
+
+#define SCENARIO(_name, _i) \
+	FIXTURE_VARIANT_ADD(fail_nth, _name) { .scenario = (_i) }
+
+SCENARIO(open_container, 0);
+SCENARIO(open_group, 1);
+SCENARIO(set_container, 2);
+SCENARIO(set_iommu, 3);
+SCENARIO(map_dma, 4);
+SCENARIO(unmap_dma, 5);
+SCENARIO(first_device_fd, 6);
+SCENARIO(second_device_fd, 7);
+SCENARIO(ioeventfd, 8);
+SCENARIO(mmap, 9);
+SCENARIO(bar_read, 10);
+SCENARIO(set_irqs_intx, 11);
+SCENARIO(set_irqs_msi, 12);
+SCENARIO(set_irqs_msi_retarget, 13);
+SCENARIO(set_irqs_msix, 14);
+
+FIXTURE_SETUP(fail_nth)
+{
+	state_init(&self->s);
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	state_close(&self->s);
+}
+
+/*
+ * Fails the 1st, 2nd, ... failure point of @path's source in sc's call.
+ * Returns how many points the call reached (-1: none could be armed).
+ */
+static int run_nth(struct __test_metadata *_metadata, const char *path,
+		   const struct fn_scenario *sc, struct fn_state *s)
+{
+	unsigned int n, failed = 0;
+	bool injected;
+	int nth_fd, ret;
+
+	nth_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (nth_fd < 0)
+		return -1;
+	for (n = 1; n <= MAX_NTH; n++) {
+		ASSERT_EQ(0, sc->setup(s)) {
+			TH_LOG("%s: setup after failure %u", sc->name, n - 1);
+		}
+		ASSERT_EQ(0, arm(nth_fd, n));
+		ret = sc->call(s);
+		injected = disarm(nth_fd);
+		if (!injected) {
+			/* fewer than n failure points: done */
+			EXPECT_EQ(0, ret) {
+				TH_LOG("%s: %d without an injected failure",
+				       sc->name, ret);
+			}
+			state_close(s);
+			break;
+		}
+		if (ret)
+			failed++;
+		else
+			sc->undo(s);	/* the kernel got by without it */
+		/* the same call on the same state now succeeds */
+		EXPECT_EQ(0, sc->call(s)) {
+			TH_LOG("%s: retry after failure %u (%d)", sc->name, n,
+			       ret);
+		}
+		state_close(s);
+	}
+	close(nth_fd);
+	TH_LOG("%s, %s: %u failure points, %u failed the call", sc->name,
+	       path, n - 1, failed);
+	EXPECT_GE(MAX_NTH, n);
+	EXPECT_EQ(0, vm_locked_kb());
+	return n - 1;
+}
+
+TEST_F_TIMEOUT(fail_nth, call, 600)
+{
+	const struct fn_scenario *sc = &scenarios[variant->scenario];
+	int ours, kernel = -1;
+
+	ours = run_nth(_metadata, VFIO_FAIL_NTH, sc, &self->s);
+	if (sc->kernel_safe && kernel_source)
+		kernel = run_nth(_metadata, FAIL_NTH, sc, &self->s);
+	if (ours < 0 && kernel < 0)
+		SKIP(return, "no failure source for %s here", sc->name);
+}
+
+/* failslab and fail_page_alloc also fail allocations that may sleep. */
+static int fault_injection_setup(void)
+{
+	static const char *const files[][2] = {
+		{ DEBUGFS "/failslab/ignore-gfp-wait", "N" },
+		{ DEBUGFS "/failslab/verbose", "0" },
+		{ DEBUGFS "/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ DEBUGFS "/fail_page_alloc/verbose", "0" },
+		{ DEBUGFS "/fail_page_alloc/min-order", "0" },
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		ret = sysfs_put(files[i][0], files[i][1]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	edu0 = vfio_test_env("VFIO_EDU0");
+	nvme = vfio_test_env("VFIO_NVME");
+	if (!edu0 || !nvme || access(VFIO_CONTAINER_PATH, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("no VFIO test VM (VFIO_EDU0, VFIO_NVME, %s)\n",
+			       VFIO_CONTAINER_PATH);
+	}
+	if (access(DEBUGFS "/failslab", F_OK) && access(VFIO_FAIL_NTH, F_OK))
+		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
+	kernel_source = !access(FAIL_NTH, F_OK) && !fault_injection_setup();
+	if (!kernel_source && access(VFIO_FAIL_NTH, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("no fault injection here (%s, %s)\n",
+			       FAIL_NTH, VFIO_FAIL_NTH);
+	}
+	return test_harness_run(argc, argv);
+}
