@@ -14,6 +14,17 @@ ifneq ($(KERNELRELEASE),)
 vfio_root := $(if $(filter /%,$(src)),$(src),$(srctree)/$(src))
 NOSTDINC_FLAGS += -I$(vfio_root)/include
 
+# The KUnit suites (*_test.c) are #included at the end of the files they
+# test, with CONFIG_VFIO_KUNIT_TEST.  Out of tree our Kconfig is not read:
+# they are built whenever the target kernel has KUnit (Debian's has not),
+# unless VFIO_KUNIT_TEST=n is given to make.
+ifneq ($(KBUILD_EXTMOD),)
+VFIO_KUNIT_TEST ?= $(CONFIG_KUNIT)
+ifneq ($(filter y m,$(VFIO_KUNIT_TEST)),)
+subdir-ccflags-y += -DCONFIG_VFIO_KUNIT_TEST=1
+endif
+endif
+
 obj-$(CONFIG_VFIO) += vfio.o
 obj-$(CONFIG_VFIO_IOMMU_TYPE1) += vfio_iommu_type1.o
 obj-$(CONFIG_VFIO_PCI) += vfio_pci/
