@@ -2007,3 +2007,7 @@ module_exit(vfio_iommu_type1_exit);
 
 MODULE_LICENSE("GPL v2");
 MODULE_DESCRIPTION("VFIO Type1 IOMMU backend");
+
+#if IS_ENABLED(CONFIG_VFIO_KUNIT_TEST)
+#include "vfio_iommu_type1_test.c"
+#endif
