@@ -1699,11 +1699,15 @@ static int vfio_report_dirty(struct vfio_iommu *iommu, u64 __user *bitmap,
 				     !list_empty(&iommu->domain_list));
 }
 
+/*
+ * The bitmap must hold @npages bits in whole u64s.  Counted in bits of the
+ * (bounded) bitmap: VFIO_DIRTY_BITMAP_BYTES(npages) wraps for huge counts.
+ */
 static int vfio_verify_bitmap_size(u64 npages, u64 bitmap_size)
 {
 	if (!npages || !bitmap_size ||
 	    bitmap_size > VFIO_DIRTY_BITMAP_SIZE_MAX ||
-	    bitmap_size < VFIO_DIRTY_BITMAP_BYTES(npages))
+	    npages > bitmap_size / sizeof(u64) * BITS_PER_LONG_LONG)
 		return -EINVAL;
 	return 0;
 }

@@ -525,6 +525,13 @@ static void vfio_type1_dirty_bitmap_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(1, max + 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size((u64)INT_MAX + 65,
 						      max + 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(15, 7), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(64, 15), 0);
+	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(65, 15), -EINVAL);
+	/* counts whose size in bytes would wrap around */
+	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(U64_MAX, max), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(U64_MAX - 62, 8),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, vfio_verify_bitmap_size(U64_MAX, U64_MAX),
 			-EINVAL);
 
