@@ -14,12 +14,20 @@ ifneq ($(KERNELRELEASE),)
 vfio_root := $(if $(filter /%,$(src)),$(src),$(srctree)/$(src))
 NOSTDINC_FLAGS += -I$(vfio_root)/include
 
-# Failure points for tests (include/linux/vfio.h): Kconfig's VFIO_FAIL_NTH
-# in a kernel tree; out of tree, on when the target kernel is a fault
-# injection (debug) kernel, off for Debian's.
+# Out of tree our Kconfig is not read; the test options follow the target
+# kernel instead (Debian's has neither fault injection nor KUnit):
+# - VFIO_FAIL_NTH, the failure points of include/linux/vfio.h, with the
+#   kernel's CONFIG_FAULT_INJECTION (the test VM's debug kernel);
+# - VFIO_KUNIT_TEST, the KUnit suites (*_test.c, #included at the end of
+#   the files they test), with its CONFIG_KUNIT, unless VFIO_KUNIT_TEST=n
+#   is given to make.
 ifneq ($(KBUILD_EXTMOD),)
 ifeq ($(CONFIG_FAULT_INJECTION),y)
 subdir-ccflags-y += -DCONFIG_VFIO_FAIL_NTH=1
+endif
+VFIO_KUNIT_TEST ?= $(CONFIG_KUNIT)
+ifneq ($(filter y m,$(VFIO_KUNIT_TEST)),)
+subdir-ccflags-y += -DCONFIG_VFIO_KUNIT_TEST=1
 endif
 endif
 

@@ -1458,3 +1458,7 @@ MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_ALIAS_MISCDEV(VFIO_MINOR);
 MODULE_ALIAS("devname:vfio/vfio");
 MODULE_SOFTDEP("post: vfio_iommu_type1");
+
+#if IS_ENABLED(CONFIG_VFIO_KUNIT_TEST)
+#include "vfio_test.c"
+#endif

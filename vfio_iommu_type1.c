@@ -1702,11 +1702,15 @@ static int vfio_report_dirty(struct vfio_iommu *iommu, u64 __user *bitmap,
 				     !list_empty(&iommu->domain_list));
 }
 
+/*
+ * The bitmap must hold @npages bits in whole u64s.  Counted in bits of the
+ * (bounded) bitmap: VFIO_DIRTY_BITMAP_BYTES(npages) wraps for huge counts.
+ */
 static int vfio_verify_bitmap_size(u64 npages, u64 bitmap_size)
 {
 	if (!npages || !bitmap_size ||
 	    bitmap_size > VFIO_DIRTY_BITMAP_SIZE_MAX ||
-	    bitmap_size < VFIO_DIRTY_BITMAP_BYTES(npages))
+	    npages > bitmap_size / sizeof(u64) * BITS_PER_LONG_LONG)
 		return -EINVAL;
 	return 0;
 }
@@ -2010,3 +2014,7 @@ module_exit(vfio_iommu_type1_exit);
 
 MODULE_LICENSE("GPL v2");
 MODULE_DESCRIPTION("VFIO Type1 IOMMU backend");
+
+#if IS_ENABLED(CONFIG_VFIO_KUNIT_TEST)
+#include "vfio_iommu_type1_test.c"
+#endif

@@ -1308,3 +1308,7 @@ ssize_t vfio_pci_config_rw(struct vfio_pci_device *vdev, char __user *buf,
 	*ppos += done;
 	return done;
 }
+
+#if IS_ENABLED(CONFIG_VFIO_KUNIT_TEST)
+#include "vfio_pci_config_test.c"
+#endif
