@@ -87,18 +87,35 @@ static int arm(int nth_fd, unsigned int n)
 	return pwrite(nth_fd, buf, len, 0) == len ? 0 : -errno;
 }
 
-/* Disarms: true if the failure was injected. */
-static bool disarm(int nth_fd)
+/*
+ * Disarms, whatever happens: how many failure points were still to go
+ * (0: the failure was injected), or -errno.
+ */
+static int disarm(int nth_fd)
 {
 	char buf[16] = "";
-	bool injected;
+	ssize_t n;
 
-	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) <= 0)
-		return false;
-	injected = atoi(buf) == 0;
+	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
 	if (pwrite(nth_fd, "0", 1, 0) != 1)
-		return false;
-	return injected;
+		return -errno;
+	return n > 0 ? atoi(buf) : n < 0 ? -errno : -EIO;
+}
+
+/* A line in the kernel log, to tell which call a splat came from */
+static void kmsg(const char *fmt, const char *a, const char *b)
+{
+	char line[160];
+	int fd, len;
+
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	len = snprintf(line, sizeof(line), "vfio_fail_nth_test: ");
+	len += snprintf(line + len, sizeof(line) - len, fmt, a, b);
+	if (write(fd, line, len) < 0)
+		len = 0;
+	close(fd);
 }
 
 static void state_init(struct fn_state *s)
@@ -470,20 +487,23 @@ static int run_nth(struct __test_metadata *_metadata, const char *path,
 		   const struct fn_scenario *sc, struct fn_state *s)
 {
 	unsigned int n, failed = 0;
-	bool injected;
-	int nth_fd, ret;
+	int nth_fd, ret, left;
 
 	nth_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (nth_fd < 0)
 		return -1;
+	kmsg("%s, %s", sc->name, path);
 	for (n = 1; n <= MAX_NTH; n++) {
 		ASSERT_EQ(0, sc->setup(s)) {
 			TH_LOG("%s: setup after failure %u", sc->name, n - 1);
 		}
 		ASSERT_EQ(0, arm(nth_fd, n));
 		ret = sc->call(s);
-		injected = disarm(nth_fd);
-		if (!injected) {
+		left = disarm(nth_fd);
+		ASSERT_LE(0, left) {
+			TH_LOG("%s: %s unreadable", sc->name, path);
+		}
+		if (left) {
 			/* fewer than n failure points: done */
 			EXPECT_EQ(0, ret) {
 				TH_LOG("%s: %d without an injected failure",
