@@ -15,9 +15,11 @@
  *   devices work.
  * - stress: for VFIO_ROBUST_STRESS_S seconds (default 10), threads take
  *   and close device fds of VFIO_EDU1's group, another thread closes and
- *   reopens the group and its container, and another unbinds the device
- *   from vfio-pci and binds it again.  Every ioctl gives an answer from a
- *   small expected set, nothing hangs, and the device works afterwards.
+ *   reopens the group and its container, another maps and unmaps memory
+ *   through that container, and another unbinds the device from vfio-pci
+ *   and binds it again.  Every ioctl gives an answer from a small expected
+ *   set, nothing hangs, no page stays pinned, and the device works
+ *   afterwards.
  *
  * The pinned-page count is nr_foll_pin_acquired - nr_foll_pin_released of
  * /proc/vmstat (folded by a write to /proc/sys/vm/stat_refresh): the
@@ -841,6 +843,8 @@ TEST_F_TIMEOUT(death, exit_holding_everything, 120)
  * unless the kernel does.
  */
 #define TAKERS		2
+#define NTHREADS	(TAKERS + 3)
+#define MAP_SIZE	(64 * 1024)
 #define MAX_BAD		8
 
 struct stress {
@@ -854,6 +858,7 @@ struct stress {
 	/* counts */
 	int takes, take_enodev, take_einval, reqs;
 	int group_opens, group_open_fail;
+	int maps, map_einval;
 	int rebinds, max_unbind_ms;
 	/* stock 6.1 races the first BAR accesses of two device fds */
 	bool stock;
@@ -1046,6 +1051,48 @@ static void *group_cycler(void *arg)
 	return NULL;
 }
 
+/*
+ * Maps and unmaps memory through the container of the moment, which may
+ * lose its group (and with it its IOMMU backend) at any time.
+ */
+static void *mapper(void *arg)
+{
+	struct stress *st = arg;
+	uint64_t unmapped;
+	int c, ret;
+	void *buf;
+
+	buf = vfio_alloc(MAP_SIZE);
+	if (!buf) {
+		stress_bad(st, "no memory");
+		return NULL;
+	}
+	while (!stress_done(st)) {
+		pthread_mutex_lock(&st->lock);
+		c = st->container >= 0 ? dup(st->container) : -1;
+		pthread_mutex_unlock(&st->lock);
+		if (c < 0) {
+			sleep_ms(1);
+			continue;
+		}
+		/* -EINVAL: no backend (not yet set, or the group left) */
+		ret = vfio_map_dma(c, buf, IOVA_SRC, MAP_SIZE, RW);
+		if (!ret)
+			count(&st->maps);
+		else if (ret == -EINVAL)
+			count(&st->map_einval);
+		else
+			stress_bad(st, "MAP_DMA: %d", ret);
+		ret = vfio_unmap_dma(c, IOVA_SRC, MAP_SIZE, 0, &unmapped);
+		if (ret && ret != -EINVAL)
+			stress_bad(st, "UNMAP_DMA: %d", ret);
+		close(c);
+		sleep_ms(1);
+	}
+	vfio_free(buf, MAP_SIZE);
+	return NULL;
+}
+
 /* Unbinds the device from vfio-pci and binds it again, repeatedly. */
 static void *rebinder(void *arg)
 {
@@ -1080,8 +1127,9 @@ static void *rebinder(void *arg)
 FIXTURE(stress)
 {
 	struct stress st;
-	pthread_t threads[TAKERS + 2];
+	pthread_t threads[NTHREADS];
 	int nthreads;
+	long long pins0;
 };
 
 FIXTURE_SETUP(stress)
@@ -1096,6 +1144,8 @@ FIXTURE_SETUP(stress)
 	ASSERT_EQ(0, pci_driver_name(edu1, drv, sizeof(drv)));
 	ASSERT_STREQ("vfio-pci", drv);
 	self->st.stock = vfio_stock_modules();
+	self->pins0 = pinned_pages(true);
+	ASSERT_LE(0, self->pins0);
 	self->st.req = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, self->st.req);
 }
@@ -1146,10 +1196,11 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 	int i;
 
 	st->end_ms = now_ms() + (long long)secs * 1000;
-	for (i = 0; i < TAKERS + 2; i++) {
+	for (i = 0; i < NTHREADS; i++) {
 		ASSERT_EQ(0, pthread_create(&self->threads[i], NULL,
 					    i < TAKERS ? taker :
 					    i == TAKERS ? group_cycler :
+					    i == TAKERS + 1 ? mapper :
 					    rebinder, st));
 		self->nthreads++;
 	}
@@ -1159,8 +1210,10 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 
 	TH_LOG("%d device fds (%d -ENODEV, %d -EINVAL), %d REQ seen",
 	       st->takes, st->take_enodev, st->take_einval, st->reqs);
-	TH_LOG("%d group opens (%d refused), %d rebinds, unbind <= %d ms",
-	       st->group_opens, st->group_open_fail, st->rebinds,
+	TH_LOG("%d group opens (%d refused), %d maps (%d -EINVAL)",
+	       st->group_opens, st->group_open_fail, st->maps,
+	       st->map_einval);
+	TH_LOG("%d rebinds, longest unbind %d ms", st->rebinds,
 	       st->max_unbind_ms);
 	if (st->stock_bar_busy)
 		TH_LOG("stock 6.1 bug: %d BAR0 accesses got -EBUSY %s",
@@ -1173,6 +1226,7 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 	EXPECT_LE(3, st->rebinds);
 	EXPECT_LE(10, st->takes);
 	EXPECT_LE(1, st->take_enodev);
+	EXPECT_LE(10, st->maps);
 
 	/* bound and usable */
 	ASSERT_EQ(0, pci_driver_name(edu1, drv, sizeof(drv)));
@@ -1192,6 +1246,8 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 	EXPECT_EQ(0, edu_enable(&d));
 	EXPECT_EQ(0, use_device(&d, d.container, VFIO_PCI_MSI_IRQ_INDEX));
 	vfio_dev_close(&d);
+	/* and every page the mapper pinned is unpinned */
+	EXPECT_GE(self->pins0 + PIN_SLACK, pinned_pages(true));
 }
 
 int main(int argc, char **argv)
