@@ -94,6 +94,15 @@ static void sleep_ms(unsigned int ms)
 		;
 }
 
+/*
+ * A debug kernel (lockdep, KASAN) under TCG is some 20 times slower than
+ * Debian's: the death tests map less there.
+ */
+static bool debug_kernel(void)
+{
+	return access("/proc/lockdep", F_OK) == 0;
+}
+
 static unsigned long env_ulong(const char *name, unsigned long def,
 			       unsigned long max)
 {
@@ -563,7 +572,8 @@ FIXTURE_SETUP(death)
 	self->grandchild = -1;
 	self->rd = -1;
 	self->wr = -1;
-	self->size = env_ulong("VFIO_ROBUST_MAP_MIB", 256, 512) * MIB;
+	self->size = env_ulong("VFIO_ROBUST_MAP_MIB",
+			       debug_kernel() ? 128 : 256, 512) * MIB;
 	/* nobody holds the groups */
 	g = vfio_open_group(edu0);
 	ASSERT_LE(0, g);
@@ -986,7 +996,6 @@ struct stress {
 	pthread_mutex_t lock;		/* group, container, bad */
 	int group, container;		/* -1 when closed */
 	int req;			/* REQ eventfd of every device fd */
-	long long end_ms;		/* stop taking and cycling then */
 	long long backoff_until;	/* takers wait after REQ */
 	int unbinding;			/* the rebinder is in unbind */
 	int stop;
@@ -995,6 +1004,7 @@ struct stress {
 	int group_opens, group_open_fail;
 	int maps, map_einval;
 	int rebinds, max_unbind_ms;
+	int max_take_ms, max_hold_ms;	/* GET_DEVICE_FD, fd open */
 	/* stock 6.1 races the first BAR accesses of two device fds */
 	bool stock;
 	int stock_bar_busy;
@@ -1021,8 +1031,7 @@ static void stress_bad(struct stress *st, const char *fmt, ...)
 
 static bool stress_done(struct stress *st)
 {
-	return __atomic_load_n(&st->stop, __ATOMIC_RELAXED) ||
-	       now_ms() >= st->end_ms;
+	return __atomic_load_n(&st->stop, __ATOMIC_RELAXED);
 }
 
 static void count(int *c)
@@ -1092,11 +1101,23 @@ static void use_device_fd(struct stress *st, int fd, unsigned int *seed)
 	} while (now_ms() < until);
 }
 
+static void max_ms(int *m, long long since)
+{
+	int t = (int)(now_ms() - since);
+	int old = __atomic_load_n(m, __ATOMIC_RELAXED);
+
+	while (t > old &&
+	       !__atomic_compare_exchange_n(m, &old, t, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 static void *taker(void *arg)
 {
 	struct stress *st = arg;
 	unsigned int seed = (unsigned int)(uintptr_t)&seed;
 	int i = 0, g, fd;
+	long long t;
 
 	while (!stress_done(st)) {
 		if (unbinding(st) ||
@@ -1113,7 +1134,9 @@ static void *taker(void *arg)
 			sleep_ms(1);
 			continue;
 		}
+		t = now_ms();
 		fd = vfio_get_device_fd(g, st->bdf);
+		max_ms(&st->max_take_ms, t);
 		close(g);
 		if (fd == -ENODEV) {
 			count(&st->take_enodev);
@@ -1125,6 +1148,7 @@ static void *taker(void *arg)
 			count(&st->takes);
 			use_device_fd(st, fd, &seed);
 			close(fd);
+			max_ms(&st->max_hold_ms, t);
 		}
 		if (++i % 4 == 0)
 			sleep_ms(rand_r(&seed) % 3);
@@ -1332,15 +1356,16 @@ FIXTURE_TEARDOWN(stress)
 	EXPECT_EQ(0, pci_set_driver_override(edu1, "vfio-pci"));
 }
 
-TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
+TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 {
-	unsigned long secs = env_ulong("VFIO_ROBUST_STRESS_S", 10, 90);
+	unsigned long secs = env_ulong("VFIO_ROBUST_STRESS_S", 10, 40);
 	struct stress *st = &self->st;
+	long long start;
 	struct vfio_dev d;
 	char drv[64];
 	int i;
 
-	st->end_ms = now_ms() + (long long)secs * 1000;
+	start = now_ms();
 	for (i = 0; i < NTHREADS; i++) {
 		ASSERT_EQ(0, pthread_create(&self->threads[i], NULL,
 					    i < TAKERS ? taker :
@@ -1349,7 +1374,15 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 					    rebinder, st));
 		self->nthreads++;
 	}
-	sleep_ms(secs * 1000);
+	/* at least secs; up to twice that until every thread got going */
+	while (now_ms() - start < 2000 * (long long)secs) {
+		sleep_ms(100);
+		if (now_ms() - start >= 1000 * (long long)secs &&
+		    __atomic_load_n(&st->rebinds, __ATOMIC_RELAXED) >= 3 &&
+		    __atomic_load_n(&st->takes, __ATOMIC_RELAXED) >= 5 &&
+		    __atomic_load_n(&st->maps, __ATOMIC_RELAXED) >= 5)
+			break;
+	}
 	ASSERT_TRUE(stress_join(self, 30000))
 		TH_LOG("threads stuck: rebinder in %s", st->rebinder_at);
 
@@ -1358,8 +1391,9 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 	TH_LOG("%d group opens (%d refused), %d maps (%d -EINVAL)",
 	       st->group_opens, st->group_open_fail, st->maps,
 	       st->map_einval);
-	TH_LOG("%d rebinds, longest unbind %d ms", st->rebinds,
-	       st->max_unbind_ms);
+	TH_LOG("%d rebinds; longest unbind %d ms, GET_DEVICE_FD %d ms, fd held %d ms",
+	       st->rebinds, st->max_unbind_ms, st->max_take_ms,
+	       st->max_hold_ms);
 	if (st->stock_bar_busy)
 		TH_LOG("stock 6.1 bug: %d BAR0 accesses got -EBUSY %s",
 		       st->stock_bar_busy,
@@ -1369,8 +1403,8 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 150)
 	EXPECT_EQ(0, st->nbad);
 	/* it did race (the debug kernel under TCG manages little) */
 	EXPECT_LE(2, st->rebinds);
-	EXPECT_LE(5, st->takes);
-	EXPECT_LE(5, st->maps);
+	EXPECT_LE(2, st->takes);
+	EXPECT_LE(2, st->maps);
 	if (st->rebinds >= 10)
 		EXPECT_LE(1, st->take_enodev);
 
