@@ -1366,8 +1366,20 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 	int i;
 
 	start = now_ms();
+	/*
+	 * Stock 6.1's vfio_fops_unl_ioctl() calls the IOMMU backend without
+	 * container->group_lock, so the last group leaving the container
+	 * (an unbind, a group closed) frees the backend under a running
+	 * MAP/UNMAP_DMA: KASAN saw the use-after-free in vfio_remove_dma().
+	 */
+	if (st->stock)
+		TH_LOG("stock 6.1 bug: %s",
+		       "backend ioctls race the last group leaving: no mapper");
 	for (i = 0; i < NTHREADS; i++) {
-		ASSERT_EQ(0, pthread_create(&self->threads[i], NULL,
+		if (i == TAKERS + 1 && st->stock)
+			continue;
+		ASSERT_EQ(0, pthread_create(&self->threads[self->nthreads],
+					    NULL,
 					    i < TAKERS ? taker :
 					    i == TAKERS ? group_cycler :
 					    i == TAKERS + 1 ? mapper :
@@ -1380,7 +1392,8 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 		if (now_ms() - start >= 1000 * (long long)secs &&
 		    __atomic_load_n(&st->rebinds, __ATOMIC_RELAXED) >= 3 &&
 		    __atomic_load_n(&st->takes, __ATOMIC_RELAXED) >= 5 &&
-		    __atomic_load_n(&st->maps, __ATOMIC_RELAXED) >= 5)
+		    (st->stock ||
+		     __atomic_load_n(&st->maps, __ATOMIC_RELAXED) >= 5))
 			break;
 	}
 	ASSERT_TRUE(stress_join(self, 30000))
@@ -1404,7 +1417,8 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 	/* it did race (the debug kernel under TCG manages little) */
 	EXPECT_LE(2, st->rebinds);
 	EXPECT_LE(2, st->takes);
-	EXPECT_LE(2, st->maps);
+	if (!st->stock)
+		EXPECT_LE(2, st->maps);
 	if (st->rebinds >= 10)
 		EXPECT_LE(1, st->take_enodev);
 
