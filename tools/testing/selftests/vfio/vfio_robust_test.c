@@ -57,6 +57,7 @@
 #define IOVA_SRC	0x100000ULL
 #define IOVA_DST	0x200000ULL
 #define IOVA_BIG	0x40000000ULL
+#define MAP_SIZE	(64 * 1024)	/* of the threads that race */
 #define IRQ_TIMEOUT_MS	2000
 /* How long the kernel may take to release what a dead process held. */
 #define RELEASE_MS	5000
@@ -973,6 +974,127 @@ TEST_F_TIMEOUT(death, owner_exits_first, 120)
 }
 
 /*
+ * race: MAP_DMA, UNMAP_DMA and IOMMU_GET_INFO on a container whose only
+ * group leaves it (UNSET_CONTAINER, which releases the IOMMU backend)
+ * and comes back (SET_CONTAINER, SET_IOMMU), over and over.  The backend
+ * must not go away under a running ioctl: the ioctls answer 0 or -EINVAL
+ * (no backend), and nothing stays pinned.
+ */
+struct race {
+	int container;
+	int stop;
+	int maps, einval, nbad, bad;
+};
+
+static void race_bad(struct race *r, int ret)
+{
+	r->nbad++;
+	r->bad = ret;
+}
+
+static void *race_mapper(void *arg)
+{
+	struct vfio_iommu_type1_info info;
+	struct race *r = arg;
+	void *buf;
+	int ret;
+
+	buf = vfio_alloc(MAP_SIZE);
+	if (!buf) {
+		race_bad(r, -ENOMEM);
+		return NULL;
+	}
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		ret = vfio_map_dma(r->container, buf, IOVA_SRC, MAP_SIZE, RW);
+		if (!ret)
+			r->maps++;
+		else if (ret == -EINVAL)
+			r->einval++;
+		else
+			race_bad(r, ret);
+		memset(&info, 0, sizeof(info));
+		info.argsz = sizeof(info);
+		ret = (int)vfio_ioctl(r->container, VFIO_IOMMU_GET_INFO,
+				      &info);
+		if (ret && ret != -EINVAL)
+			race_bad(r, ret);
+		ret = vfio_unmap_dma(r->container, IOVA_SRC, MAP_SIZE, 0,
+				     NULL);
+		if (ret && ret != -EINVAL)
+			race_bad(r, ret);
+	}
+	vfio_free(buf, MAP_SIZE);
+	return NULL;
+}
+
+FIXTURE(race)
+{
+	struct race r;
+	int group;
+	pthread_t thread;
+	bool started;
+	long long pins0;
+};
+
+FIXTURE_SETUP(race)
+{
+	self->r.container = vfio_open_container();
+	ASSERT_LE(0, self->r.container);
+	self->group = vfio_open_group(edu0);
+	ASSERT_LE(0, self->group);
+	self->pins0 = pinned_pages(true);
+	ASSERT_LE(0, self->pins0);
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	if (self->started) {
+		__atomic_store_n(&self->r.stop, 1, __ATOMIC_RELAXED);
+		pthread_join(self->thread, NULL);
+	}
+	if (self->group >= 0)
+		close(self->group);
+	if (self->r.container >= 0)
+		close(self->r.container);
+}
+
+TEST_F_TIMEOUT(race, backend_ioctls_vs_last_group_leaving, 60)
+{
+	unsigned int seed = 3;
+	long long start;
+	int cycles = 0;
+
+	/* see the stress test: stock frees the backend under the ioctl */
+	if (vfio_stock_modules())
+		SKIP(return,
+		     "stock 6.1 bug: backend ioctls race the last group leaving");
+	ASSERT_EQ(0, pthread_create(&self->thread, NULL, race_mapper,
+				    &self->r));
+	self->started = true;
+	start = now_ms();
+	while (now_ms() - start < 3000) {
+		ASSERT_EQ(0, vfio_group_set_container(self->group,
+						      self->r.container));
+		ASSERT_EQ(0, vfio_set_iommu(self->r.container,
+					    VFIO_TYPE1v2_IOMMU));
+		if (rand_r(&seed) & 1)
+			sleep_ms(1);
+		ASSERT_EQ(0, vfio_group_unset_container(self->group));
+		cycles++;
+	}
+	__atomic_store_n(&self->r.stop, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(0, pthread_join(self->thread, NULL));
+	self->started = false;
+	TH_LOG("%d attach/detach cycles, %d maps, %d -EINVAL", cycles,
+	       self->r.maps, self->r.einval);
+	EXPECT_EQ(0, self->r.nbad) TH_LOG("last unexpected: %d", self->r.bad);
+	EXPECT_LE(10, cycles);
+	EXPECT_LE(1, self->r.maps);
+	/* the backend's release unmapped whatever was mapped */
+	EXPECT_GE(self->pins0 + PIN_SLACK, pinned_pages(true));
+}
+
+/*
  * stress: threads on VFIO_EDU1 for a bounded time.
  *
  * An unbind waits until every file of the device is closed, and signals
@@ -988,7 +1110,6 @@ TEST_F_TIMEOUT(death, owner_exits_first, 120)
  */
 #define TAKERS		2
 #define NTHREADS	(TAKERS + 3)
-#define MAP_SIZE	(64 * 1024)
 #define MAX_BAD		8
 
 struct stress {
