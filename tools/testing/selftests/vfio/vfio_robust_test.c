@@ -12,7 +12,11 @@
  *   interrupts armed, leaves nothing behind: the pages it pinned are
  *   unpinned (the system-wide count of pinned pages in /proc/vmstat and
  *   MemAvailable come back), the groups open again at once and the
- *   devices work.
+ *   devices work.  Mappings whose owner died while a forked heir holds
+ *   the container stay usable until the heir unmaps them.
+ * - race: IOMMU backend ioctls on a container whose only group leaves
+ *   and comes back over and over (stock 6.1 frees the backend under
+ *   them: skipped there).
  * - stress: for VFIO_ROBUST_STRESS_S seconds (default 10), threads take
  *   and close device fds of VFIO_EDU1's group, another thread closes and
  *   reopens the group and its container, another maps and unmaps memory
