@@ -17,6 +17,9 @@
  * - race: IOMMU backend ioctls on a container whose only group leaves
  *   and comes back over and over (stock 6.1 frees the backend under
  *   them: skipped there).
+ * - unbind: the process writing unbind is SIGKILLed while the unbind
+ *   waits for a device fd; the unbind still completes once the fd is
+ *   closed, and only then does the process go.
  * - stress: for VFIO_ROBUST_STRESS_S seconds (default 10), threads take
  *   and close device fds of VFIO_EDU1's group, another thread closes and
  *   reopens the group and its container, another maps and unmaps memory
@@ -1097,6 +1100,110 @@ TEST_F_TIMEOUT(race, backend_ioctls_vs_last_group_leaving, 60)
 	EXPECT_LE(1, self->r.maps);
 	/* the backend's release unmapped whatever was mapped */
 	EXPECT_GE(self->pins0 + PIN_SLACK, pinned_pages(true));
+}
+
+/*
+ * unbind: the process writing unbind is SIGKILLed while the unbind waits
+ * for a device fd to be closed.  It cannot die before the unbind is done
+ * (the driver core is in the middle of it), the device fd keeps working
+ * meanwhile, and once it is closed the unbind completes and the killed
+ * process goes away.  VFIO_EDU1 is bound to vfio-pci again afterwards.
+ */
+FIXTURE(unbind)
+{
+	struct vfio_dev d;
+	int req;
+	pid_t child;
+};
+
+FIXTURE_SETUP(unbind)
+{
+	char drv[64];
+
+	vfio_dev_init(&self->d, edu1);
+	self->req = -1;
+	self->child = -1;
+	ASSERT_EQ(0, pci_driver_name(edu1, drv, sizeof(drv)));
+	ASSERT_STREQ("vfio-pci", drv);
+	self->req = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->req);
+}
+
+FIXTURE_TEARDOWN(unbind)
+{
+	char drv[64] = "";
+	int i;
+
+	vfio_dev_close(&self->d);
+	if (self->child > 0) {
+		kill(self->child, SIGKILL);
+		/* it can only go once the unbind is done */
+		for (i = 0; i < 1000; i++) {
+			if (waitpid(self->child, NULL, WNOHANG))
+				break;
+			sleep_ms(10);
+		}
+	}
+	if (self->req >= 0)
+		close(self->req);
+	pci_driver_name(edu1, drv, sizeof(drv));
+	if (strcmp(drv, "vfio-pci"))
+		EXPECT_EQ(0, pci_rebind(edu1, "vfio-pci"));
+	EXPECT_EQ(0, pci_set_driver_override(edu1, "vfio-pci"));
+}
+
+TEST_F_TIMEOUT(unbind, kill_the_unbinder, 60)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	long long start;
+	char drv[64];
+	int status = 0;
+	pid_t ret;
+
+	ASSERT_EQ(0, vfio_dev_open(&self->d, edu1, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, edu_map_bar0(&self->d));
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_REQ_IRQ_INDEX, self->req));
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child) {
+		/* our copies of the files would keep the device busy */
+		munmap(self->d.bar0_map, self->d.bar0.size);
+		close(self->d.device);
+		close(self->d.group);
+		close(self->d.container);
+		close(self->req);
+		_exit(pci_rebind(edu1, "") ? 1 : 0);
+	}
+	/* the unbind has started: it asks us to let go */
+	ASSERT_EQ(1, vfio_eventfd_wait(self->req, 10000));
+	ASSERT_EQ(0, kill(self->child, SIGKILL));
+	/* still in the unbind, which waits for our fd */
+	sleep_ms(300);
+	EXPECT_EQ(0, waitpid(self->child, &status, WNOHANG));
+	EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_GET_INFO, &info));
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+
+	vfio_dev_close(&self->d);
+	start = now_ms();
+	do {
+		ret = waitpid(self->child, &status, WNOHANG);
+		if (ret)
+			break;
+		sleep_ms(5);
+	} while (now_ms() - start < 10000);
+	ASSERT_EQ(self->child, ret) TH_LOG("unbinder still there");
+	self->child = -1;
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	/* the unbind was carried out */
+	ASSERT_EQ(0, pci_driver_name(edu1, drv, sizeof(drv)));
+	EXPECT_STREQ("", drv);
+	/* and the device comes back */
+	ASSERT_EQ(0, pci_rebind(edu1, "vfio-pci"));
+	ASSERT_EQ(0, vfio_dev_open(&self->d, edu1, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, edu_map_bar0(&self->d));
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
 }
 
 /*
