@@ -26,6 +26,7 @@ vfio_cve_test
 vfio_fail_nth_test
 vfio_dma_test
 vfio_bind_test
+vfio_robust_test
 vfio_client_test
 vfio_hotplug_test
 "
