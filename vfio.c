@@ -380,7 +380,7 @@ static int vfio_group_attach_container(struct vfio_group *group,
 
 	/* Fails with -EBUSY while a kernel driver owns a device's DMA. */
 	ret = vfio_fail_int(iommu_group_claim_dma_owner(group->iommu_group,
-							 group));
+							group));
 	if (ret)
 		goto out_unlock;
 

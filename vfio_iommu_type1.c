@@ -748,8 +748,10 @@ static int vfio_replay_copy(struct vfio_iommu *iommu,
 					      dma->size - off, &phys);
 			if (!WARN_ON_ONCE(!phys)) {
 				ret = vfio_fail_int(iommu_map(domain->domain,
-						dma->iova + off, phys, run,
-						dma->prot | domain->prot));
+							      dma->iova + off,
+							      phys, run,
+							      dma->prot |
+							      domain->prot));
 				if (ret)
 					goto err_unmap;
 			}

@@ -553,7 +553,7 @@ static int vfio_msi_set_vector_signal(struct vfio_pci_device *vdev,
 		pci_write_msi_msg(irq, &msg);
 	}
 	ret = vfio_fail_int(request_irq(irq, vfio_msihandler, 0, name,
-					 trigger));
+					trigger));
 	vfio_pci_memory_unlock_and_restore(vdev, cmd);
 	if (ret) {
 		kfree(name);

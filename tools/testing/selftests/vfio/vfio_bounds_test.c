@@ -29,7 +29,7 @@
 /* The offset of region index i, as vfio-pci lays them out (not uapi). */
 #define REGION_SHIFT	40
 #define REGION(i)	((uint64_t)(i) << REGION_SHIFT)
-#define BIT63		(1ULL << 63)
+#define BIT63		0x8000000000000000ULL
 
 static const char *edu0;
 
@@ -138,7 +138,7 @@ TEST_F(dev, ioeventfd_offsets)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, ioeventfd(self->d.device, bad[i], four, 0,
 					     self->efd)) {
 			TH_LOG("offset 0x%llx", (unsigned long long)bad[i]);
@@ -157,7 +157,7 @@ TEST_F(dev, ioeventfd_offsets)
 		TH_LOG("stock 6.1 oopses on offsets with bit 63 set: skipped");
 		return;
 	}
-	for (i = 0; i < sizeof(bit63) / sizeof(bit63[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bit63); i++) {
 		/* as a new ioeventfd, and as a deletion */
 		EXPECT_EQ(-EINVAL, ioeventfd(self->d.device, bit63[i], four,
 					     0, self->efd)) {
@@ -188,7 +188,7 @@ TEST_F(dev, ioeventfd_args)
 
 	EXPECT_EQ(-EINVAL, vfio_ioctl(self->d.device, VFIO_DEVICE_IOEVENTFD,
 				      &ie));
-	for (i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
 		EXPECT_EQ(-EINVAL, ioeventfd(self->d.device, off, bad_flags[i],
 					     0, self->efd)) {
 			TH_LOG("flags 0x%x", bad_flags[i]);
@@ -286,7 +286,7 @@ TEST_F(dev, rw_offsets)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, rw_at(self->d.device, bad[i], 4, false)) {
 			TH_LOG("read at 0x%llx", (unsigned long long)bad[i]);
 		}
@@ -329,7 +329,7 @@ TEST_F(dev, mmap_offsets)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, mmap_at(self->d.device, bad[i], 4096)) {
 			TH_LOG("mmap at 0x%llx", (unsigned long long)bad[i]);
 		}
@@ -348,7 +348,7 @@ TEST_F(dev, info_indexes)
 	struct vfio_irq_info ii;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, vfio_region_info(self->d.device, bad[i],
 						    &ri));
 		EXPECT_EQ(-EINVAL, vfio_irq_info(self->d.device, bad[i], &ii));
@@ -379,7 +379,7 @@ TEST_F(dev, set_irqs_ranges)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, set_irqs(self->d.device, none, bad[i].index,
 					    bad[i].start, bad[i].count)) {
 			TH_LOG("index %u start %u count %u", bad[i].index,

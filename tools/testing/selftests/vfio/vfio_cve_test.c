@@ -163,9 +163,7 @@ TEST_F(cve, cve_2020_12888_bar_access_decode_off)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		volatile uint32_t *p = (volatile uint32_t *)self->d.bar0_map;
-
-		(void)p[EDU_REG_ID / 4];
+		edu_read32(&self->d, EDU_REG_ID);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -173,13 +171,13 @@ TEST_F(cve, cve_2020_12888_bar_access_decode_off)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		volatile uint32_t *p;
+		uint32_t *p;
 
 		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->d.device,
 			 (off_t)self->d.bar0.offset);
 		if (p == MAP_FAILED)
 			_exit(2);
-		(void)p[EDU_REG_ID / 4];
+		__atomic_load_n(&p[EDU_REG_ID / 4], __ATOMIC_RELAXED);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -218,7 +216,7 @@ TEST_F(cve, cve_2016_9083_9084_set_irqs_count)
 	};
 	unsigned int i, argsz;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		/* with room for one vector's data, and claiming 4 GiB */
 		argsz = sizeof(struct vfio_irq_set) + sizeof(int32_t);
 		EXPECT_EQ(-EINVAL, set_irqs(self->d.device, argsz,
@@ -239,7 +237,7 @@ TEST_F(cve, cve_2016_9083_9084_set_irqs_count)
 /* The INTx race: threads that change what INTx is while it fires. */
 struct intx_race {
 	struct vfio_dev *d;
-	volatile bool stop;
+	bool stop;		/* __atomic */
 	int efd[3];
 	long ops;
 	long bad;		/* results that no race may give */
@@ -262,20 +260,23 @@ static void *race_trigger(void *arg)
 	const uint32_t trig = VFIO_IRQ_SET_ACTION_TRIGGER;
 	struct intx_race *r = arg;
 	unsigned int i = 0;
+	long ret;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		switch (i++ % 3) {
 		case 0:
 		case 1:
-			race_result(r, vfio_irq_set_eventfd(r->d->device,
-						VFIO_PCI_INTX_IRQ_INDEX,
-						r->efd[i % 2]));
+			ret = vfio_irq_set_eventfd(r->d->device,
+						   VFIO_PCI_INTX_IRQ_INDEX,
+						   r->efd[i % 2]);
+			race_result(r, ret);
 			break;
 		default:
-			race_result(r, set_irqs(r->d->device,
-					sizeof(struct vfio_irq_set),
-					VFIO_IRQ_SET_DATA_NONE | trig,
-					VFIO_PCI_INTX_IRQ_INDEX, 0, 0));
+			ret = set_irqs(r->d->device,
+				       sizeof(struct vfio_irq_set),
+				       VFIO_IRQ_SET_DATA_NONE | trig,
+				       VFIO_PCI_INTX_IRQ_INDEX, 0, 0);
+			race_result(r, ret);
 		}
 	}
 	return NULL;
@@ -290,18 +291,21 @@ static void *race_mask(void *arg)
 	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
 	unsigned int i = 0;
 	uint64_t one = 1;
+	long ret;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		switch (i++ % 4) {
 		case 0:
-			race_result(r, set_irqs(r->d->device, sizeof(*set),
-					none | VFIO_IRQ_SET_ACTION_MASK,
-					VFIO_PCI_INTX_IRQ_INDEX, 0, 1));
+			ret = set_irqs(r->d->device, sizeof(*set),
+				       none | VFIO_IRQ_SET_ACTION_MASK,
+				       VFIO_PCI_INTX_IRQ_INDEX, 0, 1);
+			race_result(r, ret);
 			break;
 		case 1:
-			race_result(r, set_irqs(r->d->device, sizeof(*set),
-					none | VFIO_IRQ_SET_ACTION_UNMASK,
-					VFIO_PCI_INTX_IRQ_INDEX, 0, 1));
+			ret = set_irqs(r->d->device, sizeof(*set),
+				       none | VFIO_IRQ_SET_ACTION_UNMASK,
+				       VFIO_PCI_INTX_IRQ_INDEX, 0, 1);
+			race_result(r, ret);
 			break;
 		case 2:
 			set->argsz = sizeof(buf);
@@ -336,7 +340,7 @@ static void *race_device(void *arg)
 	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 	uint64_t cnt;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		edu_write32(r->d, EDU_REG_IRQ_RAISE, 0x1);
 		edu_write32(r->d, EDU_REG_IRQ_ACK, 0x1);
 		if (!(++i % 8)) {
@@ -352,6 +356,10 @@ static void *race_device(void *arg)
 	return NULL;
 }
 
+static void *(*const race_threads[])(void *) = {
+	race_trigger, race_mask, race_device
+};
+
 /*
  * CVE-2024-26810 (INTx masking from outside, unlocked), CVE-2024-26812
  * (the INTx handler and its trigger torn down under a firing interrupt):
@@ -366,7 +374,6 @@ TEST_F(cve, cve_2024_26810_26812_intx_races)
 {
 	const char *secs = getenv("VFIO_RACE_SECONDS");
 	struct intx_race r = { .d = &self->d };
-	void *(*fn[])(void *) = { race_trigger, race_mask, race_device };
 	pthread_t th[3];
 	unsigned int i;
 	int efd;
@@ -376,9 +383,9 @@ TEST_F(cve, cve_2024_26810_26812_intx_races)
 		ASSERT_LE(0, r.efd[i]);
 	}
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, pthread_create(&th[i], NULL, fn[i], &r));
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, race_threads[i], &r));
 	sleep(secs ? atoi(secs) : 4);
-	r.stop = true;
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, pthread_join(th[i], NULL));
 	TH_LOG("%ld operations", r.ops);

@@ -103,7 +103,7 @@ static int disarm(int nth_fd)
 }
 
 /* A line in the kernel log, to tell which call a splat came from */
-static void kmsg(const char *fmt, const char *a, const char *b)
+static void mark_log(const char *fmt, const char *a, const char *b)
 {
 	char line[160];
 	int fd, len;
@@ -111,7 +111,7 @@ static void kmsg(const char *fmt, const char *a, const char *b)
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	len = snprintf(line, sizeof(line), "vfio_fail_nth_test: ");
+	len = snprintf(line, sizeof(line), "%s: ", program_invocation_short_name);
 	len += snprintf(line + len, sizeof(line) - len, fmt, a, b);
 	if (write(fd, line, len) < 0)
 		len = 0;
@@ -309,7 +309,8 @@ static int call_mmap(struct fn_state *s)
 	if (p == MAP_FAILED)
 		return -errno;
 	s->map = p;
-	return *(volatile uint32_t *)p == EDU_ID_VALUE ? 0 : -EIO;
+	return __atomic_load_n((uint32_t *)p, __ATOMIC_RELAXED) ==
+	       EDU_ID_VALUE ? 0 : -EIO;
 }
 
 static void undo_mmap(struct fn_state *s)
@@ -450,24 +451,21 @@ FIXTURE_VARIANT(fail_nth)
 	unsigned int scenario;
 };
 
-#define SCENARIO(_name, _i) \
-	FIXTURE_VARIANT_ADD(fail_nth, _name) { .scenario = (_i) }
-
-SCENARIO(open_container, 0);
-SCENARIO(open_group, 1);
-SCENARIO(set_container, 2);
-SCENARIO(set_iommu, 3);
-SCENARIO(map_dma, 4);
-SCENARIO(unmap_dma, 5);
-SCENARIO(first_device_fd, 6);
-SCENARIO(second_device_fd, 7);
-SCENARIO(ioeventfd, 8);
-SCENARIO(mmap, 9);
-SCENARIO(bar_read, 10);
-SCENARIO(set_irqs_intx, 11);
-SCENARIO(set_irqs_msi, 12);
-SCENARIO(set_irqs_msi_retarget, 13);
-SCENARIO(set_irqs_msix, 14);
+FIXTURE_VARIANT_ADD(fail_nth, open_container) { .scenario = 0 };
+FIXTURE_VARIANT_ADD(fail_nth, open_group) { .scenario = 1 };
+FIXTURE_VARIANT_ADD(fail_nth, set_container) { .scenario = 2 };
+FIXTURE_VARIANT_ADD(fail_nth, set_iommu) { .scenario = 3 };
+FIXTURE_VARIANT_ADD(fail_nth, map_dma) { .scenario = 4 };
+FIXTURE_VARIANT_ADD(fail_nth, unmap_dma) { .scenario = 5 };
+FIXTURE_VARIANT_ADD(fail_nth, first_device_fd) { .scenario = 6 };
+FIXTURE_VARIANT_ADD(fail_nth, second_device_fd) { .scenario = 7 };
+FIXTURE_VARIANT_ADD(fail_nth, ioeventfd) { .scenario = 8 };
+FIXTURE_VARIANT_ADD(fail_nth, mmap) { .scenario = 9 };
+FIXTURE_VARIANT_ADD(fail_nth, bar_read) { .scenario = 10 };
+FIXTURE_VARIANT_ADD(fail_nth, set_irqs_intx) { .scenario = 11 };
+FIXTURE_VARIANT_ADD(fail_nth, set_irqs_msi) { .scenario = 12 };
+FIXTURE_VARIANT_ADD(fail_nth, set_irqs_msi_retarget) { .scenario = 13 };
+FIXTURE_VARIANT_ADD(fail_nth, set_irqs_msix) { .scenario = 14 };
 
 FIXTURE_SETUP(fail_nth)
 {
@@ -492,7 +490,7 @@ static int run_nth(struct __test_metadata *_metadata, const char *path,
 	nth_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (nth_fd < 0)
 		return -1;
-	kmsg("%s, %s", sc->name, path);
+	mark_log("%s, %s", sc->name, path);
 	for (n = 1; n <= MAX_NTH; n++) {
 		ASSERT_EQ(0, sc->setup(s)) {
 			TH_LOG("%s: setup after failure %u", sc->name, n - 1);
@@ -556,7 +554,7 @@ static int fault_injection_setup(void)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		ret = sysfs_put(files[i][0], files[i][1]);
 		if (ret)
 			return ret;
