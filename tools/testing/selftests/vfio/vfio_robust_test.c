@@ -1625,6 +1625,7 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 		if (now_ms() - start >= 1000 * (long long)secs &&
 		    __atomic_load_n(&st->rebinds, __ATOMIC_RELAXED) >= 3 &&
 		    __atomic_load_n(&st->takes, __ATOMIC_RELAXED) >= 5 &&
+		    __atomic_load_n(&st->take_enodev, __ATOMIC_RELAXED) >= 1 &&
 		    (st->stock ||
 		     __atomic_load_n(&st->maps, __ATOMIC_RELAXED) >= 5))
 			break;
@@ -1652,7 +1653,11 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 	EXPECT_LE(2, st->takes);
 	if (!st->stock)
 		EXPECT_LE(2, st->maps);
-	if (st->rebinds >= 10)
+	/*
+	 * With enough of both, some GET_DEVICE_FD met a stale group; a
+	 * loaded debug kernel may manage too few takes for that to be sure.
+	 */
+	if (st->rebinds >= 10 && st->takes >= 50)
 		EXPECT_LE(1, st->take_enodev);
 
 	/* bound and usable */
