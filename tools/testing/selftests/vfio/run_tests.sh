@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../../.." && pwd)
 BIN_DIR=${BIN_DIR:-$top/build/selftests/vfio}
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
-TESTS=${*:-vfio_container_test vfio_group_test vfio_device_test vfio_dma_test vfio_bind_test vfio_client_test}
+TESTS=${*:-vfio_container_test vfio_group_test vfio_device_test vfio_dma_test vfio_bind_test vfio_client_test vfio_fuzz_test}
 
 # The VM harness exports these; they are also in this file.
 if [ -z "${VFIO_EDU0:-}" ] && [ -r /tmp/vfio-test-devices.env ]; then
