@@ -29,7 +29,8 @@
  *
  * edu's DMA registers (BAR0 0x80-0x9f) are never written, by write, by
  * mmap or by an ioeventfd: a DMA of a random address would make QEMU 7.2
- * abort the VM.  Since file descriptor numbers are reused while other
+ * abort the VM.  Nor is its factorial register (0x08), which would keep
+ * QEMU busy.  Since file descriptor numbers are reused while other
  * threads close and open files, any fd may be a device's: the filter
  * applies to every write whatever the fd.
  */
@@ -73,7 +74,7 @@
 #define FUZZ_TIMEOUT		900	/* the harness's limit, in seconds */
 
 #define NR_EDU			2
-#define NR_CONTAINERS		4
+#define NR_CONTAINERS		3
 #define NR_DEVICES		4
 #define NR_EVENTFDS		8
 #define NR_MAPS			8
@@ -90,6 +91,7 @@
 #define REGION_SHIFT		40		/* vfio-pci's region offsets */
 #define REGION_SIZE		BIT_ULL(REGION_SHIFT)
 #define REGION_MASK		(REGION_SIZE - 1)
+#define EDU_REG_FACT		0x08		/* factorial */
 #define EDU_DMA_END		0xa0		/* end of the DMA registers */
 
 /* A pointer the kernel can never use: non-canonical */
@@ -138,6 +140,40 @@ static const char *const op_names[NR_OP_KINDS] = {
 /* op_container()'s number for MAP_DMA */
 #define OP_MAP_DMA		4
 
+/* Calls made and calls that succeeded, per call (LOG() format) */
+static struct {
+	const char *call;
+	uint64_t calls, ok;
+} tallies[96];
+static pthread_mutex_t tally_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void tally(const char *call, long ret)
+{
+	unsigned int i;
+
+	if (!call)
+		return;
+	for (i = 0; i < ARRAY_SIZE(tallies); i++) {
+		const char *c = __atomic_load_n(&tallies[i].call,
+						__ATOMIC_ACQUIRE);
+
+		if (!c) {
+			pthread_mutex_lock(&tally_lock);
+			if (!tallies[i].call)
+				__atomic_store_n(&tallies[i].call, call,
+						 __ATOMIC_RELEASE);
+			pthread_mutex_unlock(&tally_lock);
+			c = tallies[i].call;
+		}
+		if (c != call)
+			continue;
+		__atomic_add_fetch(&tallies[i].calls, 1, __ATOMIC_RELAXED);
+		if (ret >= 0)
+			__atomic_add_fetch(&tallies[i].ok, 1, __ATOMIC_RELAXED);
+		return;
+	}
+}
+
 /* Calls made and calls that succeeded, per kind */
 static uint64_t stat_calls[NR_OP_KINDS], stat_ok[NR_OP_KINDS];
 
@@ -148,6 +184,8 @@ struct fz {
 	uint64_t op;
 	bool child;
 	bool sane;		/* this call: valid arguments, to get deep */
+	int live_container;	/* the last one with an IOMMU */
+	const char *call;	/* the call being made, as LOG() named it */
 	struct {
 		uint64_t iova, size;
 	} mapped[8];		/* recent successful MAP_DMAs */
@@ -202,10 +240,18 @@ static void fz_log(struct fz *f, const char *fmt, ...)
 		return;
 }
 
-#define LOG(f, ...)						\
+/*
+ * Before each call: says which it is (its format string) for the tally,
+ * and prints it when verbose.
+ */
+#define LOG(f, fmt, ...)					\
 	do {							\
+		struct fz *_f = (f);				\
+		const char *_fmt = (fmt);			\
+								\
+		_f->call = _fmt;				\
 		if (verbose)					\
-			fz_log(f, __VA_ARGS__);			\
+			fz_log(_f, _fmt, ##__VA_ARGS__);	\
 	} while (0)
 
 static const uint64_t interesting[] = {
@@ -322,9 +368,23 @@ static int fz_fd(struct fz *f, const int *slots, unsigned int n)
 	}
 }
 
+/*
+ * A container: when sane, mostly the last one Type1 answered, if still
+ * in a slot; only two containers can have a group, and so an IOMMU.
+ */
 static int fz_container(struct fz *f)
 {
-	return fz_fd(f, w.container, NR_CONTAINERS);
+	bool live = !one_in(f, 4);
+	int fd = fz_fd(f, w.container, NR_CONTAINERS);
+	unsigned int i;
+
+	if (f->sane && live && f->live_container >= 0)
+		for (i = 0; i < NR_CONTAINERS; i++)
+			if (__atomic_load_n(&w.container[i],
+					    __ATOMIC_RELAXED) ==
+			    f->live_container)
+				return f->live_container;
+	return fd;
 }
 
 static int fz_device(struct fz *f)
@@ -373,27 +433,46 @@ static void *fz_place(struct fz *f, size_t size)
 }
 
 /*
- * Whether a write of len bytes at offset off of any file could reach
- * edu's DMA registers.  Only BAR0 (region 0) has them, but the check is
- * made on the offset within a region, whatever the region, so that even a
- * module which got the region index wrong cannot be led there; only the
- * indexes of the other regions of a vfio-pci device are let through.
+ * BAR0 registers of edu that are never written: the DMA registers (a DMA
+ * of a random address makes QEMU 7.2 abort the VM), and the factorial
+ * register, whose random values would keep a QEMU thread busy for
+ * seconds, on a host that has none to spare.
  */
-static bool hits_edu_dma(uint64_t off, uint64_t len)
+static const struct {
+	uint64_t start, end;
+} edu_forbidden[] = {
+	{ EDU_REG_FACT, EDU_REG_FACT + 4 },
+	{ EDU_REG_DMA_SRC, EDU_DMA_END },
+};
+
+/*
+ * Whether a write of len bytes at offset off of any file could reach
+ * them.  Only BAR0 (region 0) has them, but the check is made on the
+ * offset within a region, whatever the region, so that even a module
+ * which got the region index wrong cannot be led there; only the indexes
+ * of the other regions of a vfio-pci device are let through.
+ */
+static bool hits_edu_regs(uint64_t off, uint64_t len)
 {
 	uint64_t index = off >> REGION_SHIFT;
 	uint64_t lo = off & REGION_MASK;
+	unsigned int i;
 
 	if (index >= VFIO_PCI_BAR1_REGION_INDEX &&
 	    index < VFIO_PCI_NUM_REGIONS && len < REGION_SIZE - lo)
 		return false;
 	if (len >= REGION_SIZE)
 		return true;
-	if (lo < EDU_DMA_END && lo + len > EDU_REG_DMA_SRC)
-		return true;
-	/* running over into the next region */
-	return lo + len > REGION_SIZE &&
-	       lo + len - REGION_SIZE > EDU_REG_DMA_SRC;
+	for (i = 0; i < ARRAY_SIZE(edu_forbidden); i++) {
+		if (lo < edu_forbidden[i].end &&
+		    lo + len > edu_forbidden[i].start)
+			return true;
+		/* running over into the next region */
+		if (lo + len > REGION_SIZE &&
+		    lo + len - REGION_SIZE > edu_forbidden[i].start)
+			return true;
+	}
+	return false;
 }
 
 /* An offset within a region, near its size or its ends */
@@ -600,7 +679,10 @@ static long op_container(struct fz *f, int which)
 		info->flags = one_in(f, 4) ? fz_u32(f) : 0;
 		LOG(f, "IOMMU_GET_INFO fd %d argsz %u", fd, info->argsz);
 		p = fz_place(f, sizeof(*info));
-		return fz_ioctl(fd, VFIO_IOMMU_GET_INFO, p);
+		ret = fz_ioctl(fd, VFIO_IOMMU_GET_INFO, p);
+		if (!ret)
+			f->live_container = fd;
+		return ret;
 	}
 	case OP_MAP_DMA:
 	case 5:
@@ -634,6 +716,8 @@ static long op_container(struct fz *f, int which)
 		p = fz_place(f, sizeof(*map));
 		m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
 		ret = fz_ioctl(fd, VFIO_IOMMU_MAP_DMA, p);
+		if (!ret)
+			f->live_container = fd;
 		if (!ret && p == f->arg) {
 			m->iova = map->iova;
 			m->size = map->size;
@@ -855,6 +939,9 @@ static long op_set_irqs(struct fz *f, int fd)
 	if (f->sane) {
 		/* INTx or MSI, one vector: set, mask, unmask, or off */
 		set->flags = data_types[below(f, 3)] | actions[below(f, 3)];
+		if (one_in(f, 2))
+			set->flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				     VFIO_IRQ_SET_ACTION_TRIGGER;
 		set->index = below(f, 2);
 		set->start = 0;
 		set->count = one_in(f, 8) ? 0 : 1;
@@ -897,7 +984,7 @@ static long op_ioeventfd(struct fz *f, int fd)
 	if (f->sane) {
 		/* registers that are safe to write, or the buffer */
 		static const uint64_t regs[] = {
-			EDU_REG_LIVENESS, 0x08, 0x20, EDU_REG_IRQ_RAISE,
+			EDU_REG_LIVENESS, 0x20, EDU_REG_IRQ_RAISE,
 			EDU_REG_IRQ_ACK, EDU_DMA_BUF,
 		};
 
@@ -909,8 +996,8 @@ static long op_ioeventfd(struct fz *f, int fd)
 		}
 		io->data = below(f, 4);
 	}
-	/* A signal of the eventfd writes there: never the DMA registers */
-	if (hits_edu_dma(io->offset, 8))
+	/* A signal of the eventfd writes there: never edu_forbidden[] */
+	if (hits_edu_regs(io->offset, 8))
 		io->offset = (uint64_t)VFIO_PCI_BAR0_REGION_INDEX <<
 			     REGION_SHIFT | EDU_REG_IRQ_RAISE;
 	LOG(f, "IOEVENTFD fd %d argsz %u flags %#x offset %#llx data %#llx fd %d",
@@ -1083,8 +1170,8 @@ static long op_rdwr(struct fz *f)
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	if (write) {
-		/* nothing into our own output, nothing at the DMA registers */
-		if (fd <= STDERR_FILENO || hits_edu_dma(off, len))
+		/* nothing into our own output, nor into edu_forbidden[] */
+		if (fd <= STDERR_FILENO || hits_edu_regs(off, len))
 			return 0;
 		LOG(f, "pwrite fd %d off %#llx len %#llx", fd,
 		    (unsigned long long)off, (unsigned long long)len);
@@ -1134,12 +1221,12 @@ static long map_access(struct fz *f, unsigned int i)
 	x = below(f, 1ULL << 21) & ~(uint64_t)(width - 1);
 	if (!w.map[i].addr || x + width > w.map[i].len)
 		return 0;
-	if (write && hits_edu_dma(w.map[i].off + x, width))
+	if (write && hits_edu_regs(w.map[i].off + x, width))
 		return 0;
 	a = w.map[i].addr + x;
-	LOG(f, "%s%u map %u (off %#llx) + %#llx", write ? "write" : "read",
-	    width * 8, i, (unsigned long long)w.map[i].off,
-	    (unsigned long long)x);
+	LOG(f, "access map %u: %s%u at off %#llx + %#llx", i,
+	    write ? "write" : "read", width * 8,
+	    (unsigned long long)w.map[i].off, (unsigned long long)x);
 	if (sigsetjmp(env, 1)) {
 		fault_jmp = NULL;
 		return -EFAULT;
@@ -1281,7 +1368,7 @@ static void fd_close(int *slot)
 static long rebuild(struct fz *f)
 {
 	unsigned int e = below(f, NR_EDU);
-	unsigned int c = below(f, NR_CONTAINERS);
+	unsigned int c = one_in(f, 4) ? below(f, NR_CONTAINERS) : e;
 	int fd, cfd, gfd;
 	long ret;
 
@@ -1322,12 +1409,14 @@ static long rebuild(struct fz *f)
 	ret = vfio_get_device_fd(gfd, edu[e]);
 	if (ret < 0)
 		return ret;
+	f->live_container = cfd;
 	return fd_store(&w.device[below(f, NR_DEVICES)], (int)ret);
 }
 
 /* Closing, reopening, duplicating */
 static long op_fd(struct fz *f)
 {
+	unsigned int i;
 	int fd;
 
 	switch (below(f, 10)) {
@@ -1336,7 +1425,14 @@ static long op_fd(struct fz *f)
 		fd_close(&w.container[below(f, NR_CONTAINERS)]);
 		return 0;
 	case 1:
+		/*
+		 * Device files hold their group's file open: without closing
+		 * them too, the group could not be opened again for long.
+		 */
 		LOG(f, "close group");
+		if (one_in(f, 2))
+			for (i = 0; i < NR_DEVICES; i++)
+				fd_close(&w.device[i]);
 		fd_close(&w.group[below(f, NR_EDU)]);
 		return 0;
 	case 2:
@@ -1470,6 +1566,7 @@ static long fz_one(struct fz *f)
 	long ret;
 
 	f->sane = !one_in(f, 3);
+	f->call = NULL;
 	if (r < 250)
 		kind = OP_CONTAINER;
 	else if (r < 350)
@@ -1518,7 +1615,9 @@ static long fz_one(struct fz *f)
 		ret = op_child(f);
 		break;
 	}
-	LOG(f, "-> %ld", ret);
+	if (verbose)
+		fz_log(f, "-> %ld", ret);
+	tally(f->call, ret);
 	__atomic_add_fetch(&stat_calls[kind], 1, __ATOMIC_RELAXED);
 	if (ret >= 0)
 		__atomic_add_fetch(&stat_ok[kind], 1, __ATOMIC_RELAXED);
@@ -1555,6 +1654,7 @@ static int fz_init(struct fz *f, unsigned int id)
 
 	memset(f, 0, sizeof(*f));
 	f->id = id;
+	f->live_container = -1;
 	f->rng = seed ^ (0x9e3779b97f4a7c15ULL * (id + 1));
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1798,6 +1898,12 @@ TEST_F_TIMEOUT(fuzz, threads, FUZZ_TIMEOUT)
 		printf("#   %-9s %8llu calls, %8llu succeeded\n", op_names[i],
 		       (unsigned long long)stat_calls[i],
 		       (unsigned long long)stat_ok[i]);
+	printf("# by call:\n");
+	for (i = 0; i < ARRAY_SIZE(tallies) && tallies[i].call; i++)
+		printf("#   %-24.*s %8llu calls, %8llu succeeded\n",
+		       (int)strcspn(tallies[i].call, "%:"), tallies[i].call,
+		       (unsigned long long)tallies[i].calls,
+		       (unsigned long long)tallies[i].ok);
 	fflush(stdout);
 
 	/* Everything closed: nothing may be left behind */
