@@ -856,6 +856,7 @@ static long fd_store(int *slot, int fd);
 /* Group ioctls */
 static long op_group(struct fz *f)
 {
+	unsigned int slot = below(f, NR_DEVICES);
 	unsigned int e = below(f, NR_EDU);
 	int fd = fz_group(f);
 	void *p;
@@ -898,7 +899,7 @@ static long op_group(struct fz *f)
 		p = fz_place(f, 64);
 		ret = fz_ioctl(fd, VFIO_GROUP_GET_DEVICE_FD, p);
 		if (ret >= 0 && !f->child)
-			return fd_store(&w.device[below(f, NR_DEVICES)],
+			return fd_store(&w.device[slot],
 					(int)ret);
 		return ret;
 	}
@@ -1216,11 +1217,15 @@ static long map_access(struct fz *f, unsigned int i)
 	uint64_t val = fz_u64(f), x;
 	sigjmp_buf env;
 	uint8_t *a;
+	bool anywhere = one_in(f, 2);
 	long ret = 0;
 
-	x = below(f, 1ULL << 21) & ~(uint64_t)(width - 1);
-	if (!w.map[i].addr || x + width > w.map[i].len)
+	x = below(f, 1ULL << 21);
+	if (!w.map[i].addr || !w.map[i].len)
 		return 0;
+	/* anywhere in the mapping, or in its first page (the registers) */
+	x %= anywhere && w.map[i].len > PAGE ? w.map[i].len : PAGE;
+	x &= ~(uint64_t)(width - 1);
 	if (write && hits_edu_regs(w.map[i].off + x, width))
 		return 0;
 	a = w.map[i].addr + x;
@@ -1309,21 +1314,20 @@ static long op_mmap(struct fz *f)
 		w.map[i].off = off;
 		break;
 	}
-	case 2:
+	case 2: {
+		bool hole = one_in(f, 3);
+		size_t pg = below(f, 1ULL << 20);
+
 		if (!w.map[i].addr)
 			break;
-		if (one_in(f, 3)) {
-			/* a hole: splits the VMA */
-			size_t pg = below(f, w.map[i].len / PAGE + 1);
-
+		if (hole) {
 			/*
-			 * Not munmap(): another mapping could take the hole,
-			 * and accesses through this one would then write
-			 * into it.
+			 * A hole, which splits the VMA.  Not by munmap():
+			 * another mapping could take the hole, and accesses
+			 * through this one would then write into it.
 			 */
+			pg %= w.map[i].len / PAGE;
 			LOG(f, "hole at page %zu of map %u", pg, i);
-			if (pg * PAGE >= w.map[i].len)
-				break;
 			ret = mmap(w.map[i].addr + pg * PAGE, PAGE, PROT_NONE,
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 				   -1, 0) == MAP_FAILED ? -errno : 0;
@@ -1333,6 +1337,7 @@ static long op_mmap(struct fz *f)
 			w.map[i].addr = NULL;
 		}
 		break;
+	}
 	default:
 		ret = map_access(f, i);
 		break;
@@ -1367,6 +1372,7 @@ static void fd_close(int *slot)
  */
 static long rebuild(struct fz *f)
 {
+	unsigned int d = below(f, NR_DEVICES);
 	unsigned int e = below(f, NR_EDU);
 	unsigned int c = one_in(f, 4) ? below(f, NR_CONTAINERS) : e;
 	int fd, cfd, gfd;
@@ -1410,12 +1416,13 @@ static long rebuild(struct fz *f)
 	if (ret < 0)
 		return ret;
 	f->live_container = cfd;
-	return fd_store(&w.device[below(f, NR_DEVICES)], (int)ret);
+	return fd_store(&w.device[d], (int)ret);
 }
 
 /* Closing, reopening, duplicating */
 static long op_fd(struct fz *f)
 {
+	unsigned int d = below(f, NR_DEVICES), ev = below(f, NR_EVENTFDS);
 	unsigned int i;
 	int fd;
 
@@ -1447,7 +1454,7 @@ static long op_fd(struct fz *f)
 		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (fd < 0)
 			return -errno;
-		return fd_store(&w.efd[below(f, NR_EVENTFDS)], fd);
+		return fd_store(&w.efd[ev], fd);
 	case 5: {
 		/* a second open of a group that is already open */
 		int e = below(f, NR_EDU);
@@ -1463,7 +1470,7 @@ static long op_fd(struct fz *f)
 		LOG(f, "dup -> %d", fd);
 		if (fd < 0)
 			return -errno;
-		return fd_store(&w.device[below(f, NR_DEVICES)], fd);
+		return fd_store(&w.device[d], fd);
 	default:
 		return rebuild(f);
 	}
