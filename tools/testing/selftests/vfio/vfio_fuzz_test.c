@@ -1476,18 +1476,32 @@ static long op_fd(struct fz *f)
 	}
 }
 
-/* Signals or drains an eventfd: ioeventfds write, virqfds unmask */
+/*
+ * Signals or drains an eventfd: ioeventfds write, virqfds unmask.
+ *
+ * A write() goes only to an fd that is in an eventfd slot while w.lock
+ * is held: fds leave the slots under it before they are closed, so that
+ * one cannot have become a device file meanwhile.  A write() to a device
+ * file writes at its file position, which reads and writes move on by
+ * themselves, up to edu's DMA registers.  A read() may go anywhere.
+ */
 static long op_eventfd(struct fz *f)
 {
 	int fd = fz_fd(f, w.efd, NR_EVENTFDS);
+	unsigned int slot = below(f, NR_EVENTFDS);
 	uint64_t v = 1 + below(f, 3);
+	long ret;
 
-	LOG(f, "eventfd fd %d", fd);
-	if (one_in(f, 3))
+	if (one_in(f, 3)) {
+		LOG(f, "eventfd read fd %d", fd);
 		return read(fd, &v, sizeof(v)) < 0 ? -errno : 0;
-	if (fd <= STDERR_FILENO)
-		return 0;
-	return write(fd, &v, sizeof(v)) < 0 ? -errno : 0;
+	}
+	pthread_mutex_lock(&w.lock);
+	fd = w.efd[slot];
+	LOG(f, "eventfd write fd %d", fd);
+	ret = write(fd, &v, sizeof(v)) < 0 ? -errno : 0;
+	pthread_mutex_unlock(&w.lock);
+	return ret;
 }
 
 /* Unmaps, maps back or protects a scratch page, pinned or not */
