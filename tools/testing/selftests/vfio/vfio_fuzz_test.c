@@ -36,6 +36,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -1882,6 +1883,27 @@ static void fault_handlers(void)
 	sigaction(SIGSEGV, &sa, NULL);
 }
 
+/*
+ * The seed in the kernel log too: when the kernel hangs, the console may
+ * be all that comes back of the VM.
+ */
+static void kmsg_seed(void)
+{
+	char buf[128];
+	int fd, n;
+
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf),
+		     "vfio_fuzz_test: seed %llu, %llu calls, %u threads\n",
+		     (unsigned long long)seed, (unsigned long long)nr_ops,
+		     nr_threads);
+	if (write(fd, buf, n) < 0)
+		n = 0;
+	close(fd);
+}
+
 TEST_F_TIMEOUT(fuzz, threads, FUZZ_TIMEOUT)
 {
 	pthread_t tid[FUZZ_MAX_THREADS];
@@ -1892,6 +1914,7 @@ TEST_F_TIMEOUT(fuzz, threads, FUZZ_TIMEOUT)
 
 	printf("# seed %llu: replay with VFIO_FUZZ_SEED=%llu\n",
 	       (unsigned long long)seed, (unsigned long long)seed);
+	kmsg_seed();
 	printf("# %llu operations in %u threads", (unsigned long long)nr_ops,
 	       nr_threads);
 	if (time_limit)
