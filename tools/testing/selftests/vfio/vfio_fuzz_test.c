@@ -362,11 +362,29 @@ static int fz_fd(struct fz *f, const int *slots, unsigned int n)
 		return __atomic_load_n(&w.device[below(f, NR_DEVICES)],
 				       __ATOMIC_RELAXED);
 	case 4:
+		/* an eventfd, but never one of the other half: fz_efd() */
+		if (slots >= w.efd && slots < w.efd + NR_EVENTFDS)
+			return fz_slot(f, slots, n);
 		return __atomic_load_n(&w.efd[below(f, NR_EVENTFDS)],
 				       __ATOMIC_RELAXED);
 	default:
 		return fz_slot(f, slots, n);
 	}
+}
+
+/*
+ * An eventfd for an interrupt trigger, or for anything else that acts
+ * when it is signalled (an unmask, an ioeventfd).  They come from two
+ * halves of the slots: an eventfd that both is signalled by an interrupt
+ * and unmasks INTx, or writes a register that raises the interrupt again,
+ * makes a loop of interrupts that keeps a CPU in them for good.  Linux
+ * lets userspace build such a loop, as it lets a device storm; the
+ * fuzzer stays out of it.
+ */
+static int fz_efd(struct fz *f, bool trigger)
+{
+	return fz_fd(f, w.efd + (trigger ? 0 : NR_EVENTFDS / 2),
+		     NR_EVENTFDS / 2);
 }
 
 /*
@@ -441,9 +459,15 @@ static void *fz_place(struct fz *f, size_t size)
  */
 static const struct {
 	uint64_t start, end;
+	bool ioeventfd;		/* only for ioeventfds */
 } edu_forbidden[] = {
-	{ EDU_REG_FACT, EDU_REG_FACT + 4 },
-	{ EDU_REG_DMA_SRC, EDU_DMA_END },
+	{ EDU_REG_FACT, EDU_REG_FACT + 4, false },
+	{ EDU_REG_DMA_SRC, EDU_DMA_END, false },
+	/*
+	 * An ioeventfd raising the interrupt would close a loop if its
+	 * eventfd were a trigger too: see fz_efd().
+	 */
+	{ EDU_REG_IRQ_RAISE, EDU_REG_IRQ_RAISE + 4, true },
 };
 
 /*
@@ -453,7 +477,7 @@ static const struct {
  * which got the region index wrong cannot be led there; only the indexes
  * of the other regions of a vfio-pci device are let through.
  */
-static bool hits_edu_regs(uint64_t off, uint64_t len)
+static bool hits_edu_regs(uint64_t off, uint64_t len, bool ioeventfd)
 {
 	uint64_t index = off >> REGION_SHIFT;
 	uint64_t lo = off & REGION_MASK;
@@ -465,6 +489,8 @@ static bool hits_edu_regs(uint64_t off, uint64_t len)
 	if (len >= REGION_SIZE)
 		return true;
 	for (i = 0; i < ARRAY_SIZE(edu_forbidden); i++) {
+		if (edu_forbidden[i].ioeventfd && !ioeventfd)
+			continue;
 		if (lo < edu_forbidden[i].end &&
 		    lo + len > edu_forbidden[i].start)
 			return true;
@@ -953,7 +979,8 @@ static long op_set_irqs(struct fz *f, int fd)
 	for (i = 0; i < 32; i++) {
 		if (set->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
 			int32_t efd = one_in(f, 6) ? -1 :
-				fz_fd(f, w.efd, NR_EVENTFDS);
+				fz_efd(f, set->flags &
+					  VFIO_IRQ_SET_ACTION_TRIGGER);
 
 			memcpy(set->data + 4 * i, &efd, sizeof(efd));
 		} else {
@@ -982,12 +1009,12 @@ static long op_ioeventfd(struct fz *f, int fd)
 	if (!FUZZ_IOEVENTFD_BIT63)
 		io->offset &= ~(1ULL << 63);
 	io->data = fz_u64(f);
-	io->fd = one_in(f, 4) ? -1 : fz_fd(f, w.efd, NR_EVENTFDS);
+	io->fd = one_in(f, 4) ? -1 : fz_efd(f, false);
 	if (f->sane) {
 		/* registers that are safe to write, or the buffer */
 		static const uint64_t regs[] = {
-			EDU_REG_LIVENESS, 0x20, EDU_REG_IRQ_RAISE,
-			EDU_REG_IRQ_ACK, EDU_DMA_BUF,
+			EDU_REG_LIVENESS, 0x20, EDU_REG_IRQ_ACK,
+			EDU_DMA_BUF,
 		};
 
 		io->offset = regs[below(f, ARRAY_SIZE(regs))];
@@ -999,9 +1026,9 @@ static long op_ioeventfd(struct fz *f, int fd)
 		io->data = below(f, 4);
 	}
 	/* A signal of the eventfd writes there: never edu_forbidden[] */
-	if (hits_edu_regs(io->offset, 8))
+	if (hits_edu_regs(io->offset, 8, true))
 		io->offset = (uint64_t)VFIO_PCI_BAR0_REGION_INDEX <<
-			     REGION_SHIFT | EDU_REG_IRQ_RAISE;
+			     REGION_SHIFT | EDU_REG_LIVENESS;
 	LOG(f, "IOEVENTFD fd %d argsz %u flags %#x offset %#llx data %#llx fd %d",
 	    fd, io->argsz, io->flags, (unsigned long long)io->offset,
 	    (unsigned long long)io->data, io->fd);
@@ -1173,7 +1200,7 @@ static long op_rdwr(struct fz *f)
 		len = SSIZE_MAX;
 	if (write) {
 		/* nothing into our own output, nor into edu_forbidden[] */
-		if (fd <= STDERR_FILENO || hits_edu_regs(off, len))
+		if (fd <= STDERR_FILENO || hits_edu_regs(off, len, false))
 			return 0;
 		LOG(f, "pwrite fd %d off %#llx len %#llx", fd,
 		    (unsigned long long)off, (unsigned long long)len);
@@ -1227,7 +1254,7 @@ static long map_access(struct fz *f, unsigned int i)
 	/* anywhere in the mapping, or in its first page (the registers) */
 	x %= anywhere && w.map[i].len > PAGE ? w.map[i].len : PAGE;
 	x &= ~(uint64_t)(width - 1);
-	if (write && hits_edu_regs(w.map[i].off + x, width))
+	if (write && hits_edu_regs(w.map[i].off + x, width, false))
 		return 0;
 	a = w.map[i].addr + x;
 	LOG(f, "access map %u: %s%u at off %#llx + %#llx", i,
