@@ -29,6 +29,7 @@ vfio_bind_test
 vfio_robust_test
 vfio_client_test
 vfio_hotplug_test
+vfio_fuzz_test
 "
 TESTS=${*:-$DEFAULT_TESTS}
 
