@@ -20,7 +20,12 @@
 /*
  * A virqfd runs @handler on each signal of an eventfd, from the eventfd's
  * wakeup (atomic context), and @thread from a work item if @handler
- * returns true.  Used for the INTx unmask eventfd
+ * returns true.  A signal from a hard interrupt (the eventfd is also an
+ * interrupt's trigger) runs both from a work item instead: a handler that
+ * makes the device interrupt again (an ioeventfd writing the register
+ * that raises the interrupt, an unmask of a still asserted INTx) would
+ * otherwise keep the CPU in interrupts for good, a lockup any user could
+ * build with one eventfd.  Used for the INTx unmask eventfd
  * (VFIO_IRQ_SET_ACTION_UNMASK with DATA_EVENTFD, as KVM's resampling
  * irqfds use it) and for ioeventfds (vfio_pci_rdwr.c).
  *
@@ -39,6 +44,7 @@ struct vfio_pci_virqfd {
 	wait_queue_entry_t	wait;
 	poll_table		pt;
 	struct work_struct	inject;
+	struct work_struct	deferred;
 	struct work_struct	flush_inject;
 	struct work_struct	shutdown;
 };
@@ -212,7 +218,9 @@ static int vfio_pci_virqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		u64 cnt;
 
 		eventfd_ctx_do_read(virqfd->eventfd, &cnt);
-		if (virqfd->handler(virqfd->opaque))
+		if (in_hardirq())
+			schedule_work(&virqfd->deferred);
+		else if (virqfd->handler(virqfd->opaque))
 			schedule_work(&virqfd->inject);
 	}
 
@@ -245,11 +253,22 @@ static void vfio_pci_virqfd_inject(struct work_struct *work)
 	virqfd->thread(virqfd->opaque);
 }
 
+/* A signal from a hard interrupt: the handler too, in process context */
+static void vfio_pci_virqfd_deferred(struct work_struct *work)
+{
+	struct vfio_pci_virqfd *virqfd =
+		container_of(work, struct vfio_pci_virqfd, deferred);
+
+	if (virqfd->handler(virqfd->opaque))
+		virqfd->thread(virqfd->opaque);
+}
+
 static void vfio_pci_virqfd_flush_inject(struct work_struct *work)
 {
 	struct vfio_pci_virqfd *virqfd =
 		container_of(work, struct vfio_pci_virqfd, flush_inject);
 
+	flush_work(&virqfd->deferred);
 	flush_work(&virqfd->inject);
 }
 
@@ -260,6 +279,7 @@ static void vfio_pci_virqfd_shutdown(struct work_struct *work)
 	u64 cnt;
 
 	eventfd_ctx_remove_wait_queue(virqfd->eventfd, &virqfd->wait, &cnt);
+	flush_work(&virqfd->deferred);
 	flush_work(&virqfd->inject);
 	eventfd_ctx_put(virqfd->eventfd);
 	kfree(virqfd);
@@ -285,6 +305,7 @@ int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
 	virqfd->thread = thread;
 	virqfd->owner = owner;
 	INIT_WORK(&virqfd->inject, vfio_pci_virqfd_inject);
+	INIT_WORK(&virqfd->deferred, vfio_pci_virqfd_deferred);
 	INIT_WORK(&virqfd->flush_inject, vfio_pci_virqfd_flush_inject);
 	INIT_WORK(&virqfd->shutdown, vfio_pci_virqfd_shutdown);
 
