@@ -20,6 +20,12 @@
  * - unbind: the process writing unbind is SIGKILLed while the unbind
  *   waits for a device fd; the unbind still completes once the fd is
  *   closed, and only then does the process go.
+ * - irq_loop: one eventfd that is both the edu's MSI trigger and an
+ *   ioeventfd writing its raise-interrupt register makes each interrupt
+ *   raise the next, for good.  With the soft lockup watchdog at its
+ *   shortest, the CPUs must stay schedulable (6.1 runs the ioeventfd's
+ *   write in the interrupt and locks a CPU up: skipped on stock), the
+ *   loop must go on, and it must stop when MSI is disabled.
  * - stress: for VFIO_ROBUST_STRESS_S seconds (default 10), threads take
  *   and close device fds of VFIO_EDU1's group, another thread closes and
  *   reopens the group and its container, another maps and unmaps memory
@@ -1524,6 +1530,128 @@ static void *rebinder(void *arg)
 		st->rebinder_at = "bound";
 	}
 	return NULL;
+}
+
+/* Interrupts of an IRQ action named @name, all CPUs, from /proc/interrupts */
+static long long irq_count(const char *name)
+{
+	long long total = -1;
+	char line[512];
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':');
+
+		if (!p || !strstr(line, name))
+			continue;
+		total = 0;
+		for (p++; *p; ) {
+			char *end;
+			long long v = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			total += v;
+			p = end;
+		}
+	}
+	fclose(f);
+	return total;
+}
+
+FIXTURE(irq_loop)
+{
+	struct vfio_dev d;
+	int efd;
+	char thresh[16];
+};
+
+#define WATCHDOG_THRESH	"/proc/sys/kernel/watchdog_thresh"
+
+FIXTURE_SETUP(irq_loop)
+{
+	FILE *f;
+
+	self->efd = -1;
+	self->thresh[0] = '\0';
+	vfio_dev_init(&self->d, edu0);
+	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, edu_map_bar0(&self->d));
+	ASSERT_EQ(0, edu_enable(&self->d));
+	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, self->efd);
+	/* a soft lockup is reported after twice this many seconds */
+	f = fopen(WATCHDOG_THRESH, "r");
+	if (f) {
+		if (!fgets(self->thresh, sizeof(self->thresh), f))
+			self->thresh[0] = '\0';
+		fclose(f);
+	}
+}
+
+FIXTURE_TEARDOWN(irq_loop)
+{
+	FILE *f;
+
+	vfio_dev_close(&self->d);
+	if (self->efd >= 0)
+		close(self->efd);
+	if (self->thresh[0]) {
+		f = fopen(WATCHDOG_THRESH, "w");
+		if (f) {
+			fputs(self->thresh, f);
+			fclose(f);
+		}
+	}
+}
+
+TEST_F_TIMEOUT(irq_loop, msi_raises_itself, 60)
+{
+	struct vfio_device_ioeventfd ie = {
+		.argsz = sizeof(ie),
+		.flags = 4,
+		.offset = self->d.bar0.offset + EDU_REG_IRQ_RAISE,
+		.data = 0x1,
+		.fd = self->efd,
+	};
+	char name[64];
+	long long before, during, after;
+	FILE *f;
+
+	if (vfio_stock_modules())
+		SKIP(return, "stock 6.1 %s",
+		     "writes the ioeventfd from the interrupt: a CPU locks up");
+	ASSERT_NE('\0', self->thresh[0]);
+	f = fopen(WATCHDOG_THRESH, "w");
+	ASSERT_NE(NULL, f);
+	fputs("1\n", f);
+	ASSERT_EQ(0, fclose(f));
+
+	snprintf(name, sizeof(name), "vfio-msi[0](%s)", edu0);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_MSI_IRQ_INDEX, self->efd));
+	ASSERT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_IOEVENTFD, &ie));
+	before = irq_count(name);
+	ASSERT_LE(0, before);
+	edu_write32(&self->d, EDU_REG_IRQ_RAISE, 0x1);
+
+	/* four watchdog periods: a locked-up CPU gets reported meanwhile */
+	sleep_ms(4000);
+	during = irq_count(name);
+	TH_LOG("%lld interrupts in 4 s", during - before);
+	EXPECT_LT(before + 100, during);
+
+	/* the loop ends with MSI */
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_MSI_IRQ_INDEX, -1));
+	ie.fd = -1;
+	EXPECT_EQ(0, vfio_ioctl(self->d.device, VFIO_DEVICE_IOEVENTFD, &ie));
+	after = irq_count(name);
+	EXPECT_EQ(-1, after);	/* the action is gone with MSI */
+	edu_write32(&self->d, EDU_REG_IRQ_ACK, ~0U);
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
 }
 
 FIXTURE(stress)
