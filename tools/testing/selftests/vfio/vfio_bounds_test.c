@@ -94,9 +94,7 @@ FIXTURE_SETUP(dev)
 {
 	self->efd = -1;
 	vfio_dev_init(&self->d, edu0);
-	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, VFIO_TYPE1v2_IOMMU));
-	ASSERT_EQ(0, edu_map_bar0(&self->d));
-	ASSERT_EQ(0, edu_enable(&self->d));
+	ASSERT_EQ(0, edu_open(&self->d, edu0));
 	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, self->efd);
 }

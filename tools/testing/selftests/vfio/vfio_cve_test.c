@@ -71,9 +71,7 @@ FIXTURE_SETUP(cve)
 	self->entry_limit[0] = '\0';
 	self->buf = NULL;
 	vfio_dev_init(&self->d, edu0);
-	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, VFIO_TYPE1v2_IOMMU));
-	ASSERT_EQ(0, edu_map_bar0(&self->d));
-	ASSERT_EQ(0, edu_enable(&self->d));
+	ASSERT_EQ(0, edu_open(&self->d, edu0));
 }
 
 FIXTURE_TEARDOWN(cve)

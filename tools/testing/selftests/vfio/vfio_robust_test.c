@@ -213,45 +213,15 @@ static void fill(uint8_t *p, size_t len, unsigned int seed)
 		p[i] = (uint8_t)(i * 13 + seed + (i >> 8));
 }
 
-/* The rest of vfio_dev_open() for a group already open. */
+/* The rest of edu_open() for a group already open. */
 static int dev_open_group(struct vfio_dev *d, const char *bdf, int group,
 			  int container, unsigned long type)
 {
-	int ret;
+	int ret = vfio_dev_attach(d, bdf, group, container, type);
 
-	vfio_dev_init(d, bdf);
-	d->group = group;
-	if (container < 0) {
-		ret = vfio_open_container();
-		if (ret < 0)
-			return ret;
-		d->container = ret;
-	}
-	ret = vfio_group_set_container(d->group,
-				       container < 0 ? d->container : container);
-	if (ret)
-		return ret;
-	if (container < 0) {
-		ret = vfio_set_iommu(d->container, type);
-		if (ret)
-			return ret;
-	}
-	ret = vfio_get_device_fd(d->group, bdf);
-	if (ret < 0)
-		return ret;
-	d->device = ret;
-	ret = vfio_region_info(d->device, VFIO_PCI_CONFIG_REGION_INDEX,
-			       &d->config);
-	if (ret)
-		return ret;
-	ret = vfio_region_info(d->device, VFIO_PCI_BAR0_REGION_INDEX,
-			       &d->bar0);
-	if (ret)
-		return ret;
-	ret = edu_map_bar0(d);
-	if (ret)
-		return ret;
-	return edu_enable(d);
+	if (!ret)
+		ret = edu_map_bar0(d);
+	return ret ? ret : edu_enable(d);
 }
 
 /*
@@ -1577,9 +1547,7 @@ FIXTURE_SETUP(irq_loop)
 	self->efd = -1;
 	self->thresh[0] = '\0';
 	vfio_dev_init(&self->d, edu0);
-	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, VFIO_TYPE1v2_IOMMU));
-	ASSERT_EQ(0, edu_map_bar0(&self->d));
-	ASSERT_EQ(0, edu_enable(&self->d));
+	ASSERT_EQ(0, edu_open(&self->d, edu0));
 	self->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, self->efd);
 	/* a soft lockup is reported after twice this many seconds */

@@ -151,27 +151,28 @@ void vfio_dev_init(struct vfio_dev *d, const char *bdf)
 	d->device = -1;
 }
 
-int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long type)
+int vfio_dev_attach(struct vfio_dev *d, const char *bdf, int group,
+		    int container, unsigned long type)
 {
 	int ret;
 
 	vfio_dev_init(d, bdf);
-	if (!bdf)
-		return -ENODEV;
-	ret = vfio_open_container();
-	if (ret < 0)
-		return ret;
-	d->container = ret;
-	ret = vfio_open_group(bdf);
-	if (ret < 0)
-		return ret;
-	d->group = ret;
-	ret = vfio_group_set_container(d->group, d->container);
+	d->group = group;
+	if (container < 0) {
+		ret = vfio_open_container();
+		if (ret < 0)
+			return ret;
+		d->container = ret;
+	}
+	ret = vfio_group_set_container(d->group,
+				       container < 0 ? d->container : container);
 	if (ret)
 		return ret;
-	ret = vfio_set_iommu(d->container, type);
-	if (ret)
-		return ret;
+	if (container < 0) {
+		ret = vfio_set_iommu(d->container, type);
+		if (ret)
+			return ret;
+	}
 	ret = vfio_get_device_fd(d->group, bdf);
 	if (ret < 0)
 		return ret;
@@ -182,6 +183,19 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long type)
 		return ret;
 	return vfio_region_info(d->device, VFIO_PCI_BAR0_REGION_INDEX,
 				&d->bar0);
+}
+
+int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long type)
+{
+	int group;
+
+	vfio_dev_init(d, bdf);
+	if (!bdf)
+		return -ENODEV;
+	group = vfio_open_group(bdf);
+	if (group < 0)
+		return group;
+	return vfio_dev_attach(d, bdf, group, -1, type);
 }
 
 void vfio_dev_close(struct vfio_dev *d)
@@ -550,6 +564,15 @@ void edu_write64(struct vfio_dev *d, uint32_t reg, uint64_t val)
 {
 	__atomic_store_n((uint64_t *)(d->bar0_map + reg), val,
 			 __ATOMIC_RELAXED);
+}
+
+int edu_open(struct vfio_dev *d, const char *bdf)
+{
+	int ret = vfio_dev_open(d, bdf, VFIO_TYPE1v2_IOMMU);
+
+	if (!ret)
+		ret = edu_map_bar0(d);
+	return ret ? ret : edu_enable(d);
 }
 
 int edu_enable(struct vfio_dev *d)

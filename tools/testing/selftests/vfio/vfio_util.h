@@ -83,6 +83,12 @@ void vfio_dev_init(struct vfio_dev *d, const char *bdf);
  * vfio_dev_close()).
  */
 int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long type);
+/*
+ * The same for a group already open, which @d then owns: into @container
+ * (not owned) if >= 0, else into a new container with SET_IOMMU(type).
+ */
+int vfio_dev_attach(struct vfio_dev *d, const char *bdf, int group,
+		    int container, unsigned long type);
 void vfio_dev_close(struct vfio_dev *d);
 
 int vfio_region_info(int device, uint32_t index, struct vfio_region_info *ri);
@@ -161,6 +167,8 @@ void edu_write32(struct vfio_dev *d, uint32_t reg, uint32_t val);
 void edu_write64(struct vfio_dev *d, uint32_t reg, uint64_t val);
 /* Sets memory decode and bus master in the command register. */
 int edu_enable(struct vfio_dev *d);
+/* vfio_dev_open() with TYPE1v2, edu_map_bar0() and edu_enable(). */
+int edu_open(struct vfio_dev *d, const char *bdf);
 /*
  * One DMA transfer between the IOVA and the edu buffer at
  * EDU_DMA_BUF + off, polled until done: 0, or -ETIMEDOUT.
