@@ -1591,11 +1591,18 @@ TEST_F_TIMEOUT(irq_loop, msi_raises_itself, 60)
 	if (vfio_stock_modules())
 		SKIP(return, "stock 6.1 %s",
 		     "writes the ioeventfd from the interrupt: a CPU locks up");
-	ASSERT_NE('\0', self->thresh[0]);
-	f = fopen(WATCHDOG_THRESH, "w");
-	ASSERT_NE(NULL, f);
-	fputs("1\n", f);
-	ASSERT_EQ(0, fclose(f));
+	/*
+	 * The debug kernel has no soft lockup watchdog: there the loop
+	 * must still go on and stop, and a stuck CPU would stall the test.
+	 */
+	if (self->thresh[0]) {
+		f = fopen(WATCHDOG_THRESH, "w");
+		ASSERT_NE(NULL, f);
+		fputs("1\n", f);
+		ASSERT_EQ(0, fclose(f));
+	} else {
+		TH_LOG("no %s: no soft lockup watchdog here", WATCHDOG_THRESH);
+	}
 
 	snprintf(name, sizeof(name), "vfio-msi[0](%s)", edu0);
 	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
