@@ -1321,7 +1321,7 @@ bool vfio_fail_point(void)
 	if (vfio_fail_tid == task_pid_nr(current) && vfio_fail_nth) {
 		fail = !--vfio_fail_nth;
 		if (fail)
-			vfio_fail_tid = 0;
+			WRITE_ONCE(vfio_fail_tid, 0);
 	}
 	spin_unlock_irqrestore(&vfio_fail_lock, flags);
 	return fail;
@@ -1357,7 +1357,8 @@ static ssize_t vfio_fail_nth_write(struct file *file, const char __user *buf,
 
 	spin_lock_irq(&vfio_fail_lock);
 	vfio_fail_nth = n;
-	vfio_fail_tid = n ? task_pid_nr(current) : 0;
+	/* read locklessly by vfio_fail_point() to stay cheap when unarmed */
+	WRITE_ONCE(vfio_fail_tid, n ? task_pid_nr(current) : 0);
 	spin_unlock_irq(&vfio_fail_lock);
 	return count;
 }
