@@ -486,13 +486,12 @@ static int vfio_group_ioctl_unset_container(struct vfio_group *group)
 static int vfio_group_ioctl_get_status(struct vfio_group *group,
 				       struct vfio_group_status __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_group_status, flags);
 	struct vfio_group_status status;
+	int ret;
 
-	if (copy_from_user(&status, arg, minsz))
-		return -EFAULT;
-	if (status.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&status, arg, flags);
+	if (ret)
+		return ret;
 
 	status.flags = 0;
 	mutex_lock(&group->group_lock);
@@ -514,7 +513,7 @@ static int vfio_group_ioctl_get_status(struct vfio_group *group,
 		status.flags |= VFIO_GROUP_FLAGS_VIABLE;
 	mutex_unlock(&group->group_lock);
 
-	if (copy_to_user(arg, &status, minsz))
+	if (copy_to_user(arg, &status, offsetofend(typeof(status), flags)))
 		return -EFAULT;
 	return 0;
 }

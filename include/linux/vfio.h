@@ -37,6 +37,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/uaccess.h>
 #include <uapi/linux/vfio.h>
 
 struct file;
@@ -151,6 +152,41 @@ int vfio_register_iommu_driver(const struct vfio_iommu_driver_ops *ops);
 void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops);
 
 /* Helpers for ioctl implementations */
+
+/**
+ * __vfio_copy_arg - copy an ioctl argument's fixed part from userspace
+ * @kbuf: the kernel's copy; its first member is the user's u32 argsz
+ * @uarg: the user's argument
+ * @minsz: how much of it this kernel reads (offsetofend() of the last
+ *	member it knows)
+ *
+ * The one prologue of every VFIO ioctl that takes a structure, used
+ * through VFIO_COPY_ARG(): a user built against newer headers may pass a
+ * larger argsz, which is accepted (the bytes beyond @minsz are not read),
+ * a smaller one is not.
+ *
+ * Return: 0, -EFAULT if @uarg cannot be read, -EINVAL if argsz < @minsz.
+ */
+static inline int __vfio_copy_arg(void *kbuf, const void __user *uarg,
+				  size_t minsz)
+{
+	if (copy_from_user(kbuf, uarg, minsz))
+		return -EFAULT;
+	return *(u32 *)kbuf < minsz ? -EINVAL : 0;
+}
+
+/*
+ * VFIO_COPY_ARG(&info, uarg, last): __vfio_copy_arg() of struct info up
+ * to and including its member @last; argsz must be the structure's first
+ * member, as it is in every structure of <uapi/linux/vfio.h>.
+ */
+#define VFIO_COPY_ARG(kptr, uarg, last)					\
+	({								\
+		static_assert(offsetof(typeof(*(kptr)), argsz) == 0);	\
+		__vfio_copy_arg(kptr, uarg,				\
+				offsetofend(typeof(*(kptr)), last));	\
+	})
+
 struct vfio_info_cap {
 	struct vfio_info_cap_header *buf;
 	size_t size;
