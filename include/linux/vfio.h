@@ -182,9 +182,11 @@ static inline int __vfio_copy_arg(void *kbuf, const void __user *uarg,
  */
 #define VFIO_COPY_ARG(kptr, uarg, last)					\
 	({								\
-		static_assert(offsetof(typeof(*(kptr)), argsz) == 0);	\
-		__vfio_copy_arg(kptr, uarg,				\
-				offsetofend(typeof(*(kptr)), last));	\
+		typeof(kptr) __vca_k = (kptr);				\
+									\
+		static_assert(offsetof(typeof(*__vca_k), argsz) == 0);	\
+		__vfio_copy_arg(__vca_k, uarg,				\
+				offsetofend(typeof(*__vca_k), last));	\
 	})
 
 struct vfio_info_cap {
