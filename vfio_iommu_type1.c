@@ -1105,14 +1105,162 @@ static bool vfio_group_msi_isolated(struct iommu_group *grp)
 	       !iommu_group_for_each_dev(grp, NULL, vfio_dev_lacks_intr_remap);
 }
 
+static void vfio_domain_free(struct vfio_domain *domain)
+{
+	iommu_domain_free(domain->domain);
+	kfree(domain);
+}
+
+/*
+ * Allocates a domain for @iommu_group, attaches the group to it and checks
+ * that the group may join the container: every mapping fits the domain's
+ * aperture and avoids the group's reserved regions (returned in @resv),
+ * some IOVAs remain valid (those with the new domain, in @iovas), and the
+ * group's interrupts are isolated or allowed not to be.  The caller frees
+ * @resv and @iovas; on failure nothing else is left.
+ */
+static struct vfio_domain *vfio_domain_new(struct vfio_iommu *iommu,
+					   struct iommu_group *iommu_group,
+					   struct list_head *resv,
+					   struct list_head *iovas)
+{
+	struct iommu_domain_geometry *geo;
+	struct vfio_domain *domain;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	domain = vfio_fail_ptr(kzalloc(sizeof(*domain), GFP_KERNEL));
+	if (!domain)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&domain->group_list);
+
+	iommu_group_for_each_dev(iommu_group, &domain->domain,
+				 vfio_dev_domain_alloc);
+	if (!domain->domain) {
+		kfree(domain);
+		return ERR_PTR(-EIO);
+	}
+
+	ret = vfio_fail_int(iommu_attach_group(domain->domain, iommu_group));
+	if (ret)
+		goto out_free;
+
+	geo = &domain->domain->geometry;
+	ret = -EINVAL;
+	if (vfio_aperture_conflict(iommu, geo->aperture_start,
+				   geo->aperture_end))
+		goto out_detach;
+
+	ret = iommu_get_group_resv_regions(iommu_group, resv);
+	if (ret)
+		goto out_detach;
+
+	ret = -EINVAL;
+	if (vfio_resv_conflict(iommu, resv))
+		goto out_detach;
+
+	ret = vfio_iova_build(iommu, domain->domain, resv, iovas);
+	if (ret)
+		goto out_detach;
+
+	if (!allow_unsafe_interrupts && !vfio_group_msi_isolated(iommu_group)) {
+		pr_warn("%s: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform\n",
+			__func__);
+		ret = -EPERM;
+		goto out_detach;
+	}
+
+	if (!iommu_group_for_each_dev(iommu_group, NULL,
+				      vfio_dev_lacks_coherency))
+		domain->prot = IOMMU_CACHE;
+
+	/* Block no-snoop DMA where the IOMMU can (lets KVM skip wbinvd). */
+	if (domain->domain->ops->enforce_cache_coherency)
+		domain->enforce_cache_coherency =
+			domain->domain->ops->enforce_cache_coherency(domain->domain);
+	return domain;
+
+out_detach:
+	iommu_detach_group(domain->domain, iommu_group);
+out_free:
+	vfio_domain_free(domain);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Moves @iommu_group from its new @domain to an existing domain of the
+ * same IOMMU driver and the same mapping attributes, if one takes it: all
+ * the mappings are there already.  Returns that domain; NULL if none took
+ * the group, which is then still attached to @domain; an ERR_PTR if the
+ * group could not go back to @domain either, which then has no group.
+ */
+static struct vfio_domain *vfio_domain_join(struct vfio_iommu *iommu,
+					    struct vfio_domain *domain,
+					    struct iommu_group *iommu_group)
+{
+	struct vfio_domain *d;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		if (d->domain->ops != domain->domain->ops ||
+		    d->prot != domain->prot ||
+		    d->enforce_cache_coherency !=
+		    domain->enforce_cache_coherency)
+			continue;
+
+		iommu_detach_group(domain->domain, iommu_group);
+		if (!vfio_fail_int(iommu_attach_group(d->domain,
+						      iommu_group)))
+			return d;
+		ret = iommu_attach_group(domain->domain, iommu_group);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	return NULL;
+}
+
+/*
+ * Makes the new @domain, its group attached, one of the container's: with
+ * the group's software MSI window (from @resv) and every mapping in it.
+ */
+static int vfio_domain_add(struct vfio_iommu *iommu,
+			   struct vfio_domain *domain, struct list_head *resv)
+{
+	phys_addr_t msi_base = 0;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	if (vfio_resv_sw_msi(resv, &msi_base)) {
+		ret = iommu_get_msi_cookie(domain->domain, msi_base);
+		if (ret && ret != -ENODEV)
+			return ret;
+	}
+
+	ret = vfio_iommu_replay(iommu, domain);
+	if (ret)
+		return ret;
+
+	list_add(&domain->next, &iommu->domain_list);
+	vfio_update_pgsize_bitmap(iommu);
+	return 0;
+}
+
+/*
+ * A group is first attached to a domain of its own, which tells its IOMMU
+ * driver, aperture, reserved regions and coherency; then it moves to an
+ * existing domain with the same attributes if one takes it, or else its
+ * new domain joins the container.
+ */
 static int vfio_iommu_type1_attach_group(void *iommu_data,
 					 struct iommu_group *iommu_group)
 {
 	struct vfio_iommu *iommu = iommu_data;
-	struct iommu_domain_geometry *geo;
 	struct vfio_iommu_group *group;
 	struct vfio_domain *domain, *d;
-	phys_addr_t msi_base = 0;
 	LIST_HEAD(resv);
 	LIST_HEAD(iovas);
 	int ret;
@@ -1134,93 +1282,26 @@ static int vfio_iommu_type1_attach_group(void *iommu_data,
 		goto out_unlock;
 	group->iommu_group = iommu_group;
 
-	domain = vfio_fail_ptr(kzalloc(sizeof(*domain), GFP_KERNEL));
-	if (!domain)
+	domain = vfio_domain_new(iommu, iommu_group, &resv, &iovas);
+	ret = PTR_ERR_OR_ZERO(domain);
+	if (ret)
 		goto out_free_group;
-	INIT_LIST_HEAD(&domain->group_list);
 
-	ret = -EIO;
-	iommu_group_for_each_dev(iommu_group, &domain->domain,
-				 vfio_dev_domain_alloc);
-	if (!domain->domain)
+	d = vfio_domain_join(iommu, domain, iommu_group);
+	if (IS_ERR(d)) {
+		ret = PTR_ERR(d);
 		goto out_free_domain;
-
-	ret = vfio_fail_int(iommu_attach_group(domain->domain, iommu_group));
-	if (ret)
-		goto out_domain_free;
-
-	geo = &domain->domain->geometry;
-	ret = -EINVAL;
-	if (vfio_aperture_conflict(iommu, geo->aperture_start,
-				   geo->aperture_end))
-		goto out_detach;
-
-	ret = iommu_get_group_resv_regions(iommu_group, &resv);
-	if (ret)
-		goto out_detach;
-
-	ret = -EINVAL;
-	if (vfio_resv_conflict(iommu, &resv))
-		goto out_detach;
-
-	ret = vfio_iova_build(iommu, domain->domain, &resv, &iovas);
-	if (ret)
-		goto out_detach;
-
-	if (!allow_unsafe_interrupts && !vfio_group_msi_isolated(iommu_group)) {
-		pr_warn("%s: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform\n",
-			__func__);
-		ret = -EPERM;
-		goto out_detach;
 	}
-
-	if (!iommu_group_for_each_dev(iommu_group, NULL,
-				      vfio_dev_lacks_coherency))
-		domain->prot = IOMMU_CACHE;
-
-	/* Block no-snoop DMA where the IOMMU can (lets KVM skip wbinvd). */
-	if (domain->domain->ops->enforce_cache_coherency)
-		domain->enforce_cache_coherency =
-			domain->domain->ops->enforce_cache_coherency(domain->domain);
-
-	/*
-	 * Join an existing domain of the same IOMMU driver and the same
-	 * mapping attributes if the group can: its mappings are all there.
-	 */
-	list_for_each_entry(d, &iommu->domain_list, next) {
-		if (d->domain->ops != domain->domain->ops ||
-		    d->prot != domain->prot ||
-		    d->enforce_cache_coherency !=
-		    domain->enforce_cache_coherency)
-			continue;
-
-		iommu_detach_group(domain->domain, iommu_group);
-		if (!vfio_fail_int(iommu_attach_group(d->domain,
-						      iommu_group))) {
-			list_add(&group->next, &d->group_list);
-			iommu_domain_free(domain->domain);
-			kfree(domain);
-			goto out_done;
-		}
-		ret = iommu_attach_group(domain->domain, iommu_group);
+	if (d) {
+		vfio_domain_free(domain);
+	} else {
+		ret = vfio_domain_add(iommu, domain, &resv);
 		if (ret)
-			goto out_domain_free;
-	}
-
-	if (vfio_resv_sw_msi(&resv, &msi_base)) {
-		ret = iommu_get_msi_cookie(domain->domain, msi_base);
-		if (ret && ret != -ENODEV)
 			goto out_detach;
+		d = domain;
 	}
 
-	ret = vfio_iommu_replay(iommu, domain);
-	if (ret)
-		goto out_detach;
-
-	list_add(&group->next, &domain->group_list);
-	list_add(&domain->next, &iommu->domain_list);
-	vfio_update_pgsize_bitmap(iommu);
-out_done:
+	list_add(&group->next, &d->group_list);
 	vfio_iova_replace(iommu, &iovas);
 	mutex_unlock(&iommu->lock);
 	vfio_resv_free(&resv);
@@ -1228,10 +1309,8 @@ out_done:
 
 out_detach:
 	iommu_detach_group(domain->domain, iommu_group);
-out_domain_free:
-	iommu_domain_free(domain->domain);
 out_free_domain:
-	kfree(domain);
+	vfio_domain_free(domain);
 out_free_group:
 	kfree(group);
 out_unlock:
@@ -1267,8 +1346,7 @@ static void vfio_iommu_type1_detach_group(void *iommu_data,
 			if (list_is_singular(&iommu->domain_list))
 				vfio_remove_all_dma(iommu);
 			list_del(&domain->next);
-			iommu_domain_free(domain->domain);
-			kfree(domain);
+			vfio_domain_free(domain);
 			vfio_update_pgsize_bitmap(iommu);
 		}
 
@@ -1327,8 +1405,7 @@ static void vfio_iommu_type1_release(void *iommu_data)
 			kfree(group);
 		}
 		list_del(&domain->next);
-		iommu_domain_free(domain->domain);
-		kfree(domain);
+		vfio_domain_free(domain);
 	}
 	vfio_iova_free(&iommu->iova_list);
 	mutex_unlock(&iommu->lock);
