@@ -10,6 +10,15 @@
  * pages are pinned in batches and mapped as physically contiguous runs,
  * and the IOMMU page tables, not a per-page structure, remember which
  * pages a mapping pinned.
+ *
+ * Ranges: a range of addresses is its first address and its last one, and
+ * last is inclusive, here and in every "[start, last]" below.  A range that
+ * ends at the top of the address space then has a last address (U64_MAX),
+ * and "start + size", which wraps to 0 there, is never computed.  A user
+ * gives a range as a start and a size (MAP_DMA's iova and vaddr, UNMAP_DMA,
+ * the dirty bitmap's); vfio_range_last() turns each into its last address,
+ * refusing an empty range (-EINVAL) and one that wraps past 2^64
+ * (-EOVERFLOW), before any other check of the range (alignment, mappings).
  */
 
 #include <linux/capability.h>
@@ -93,7 +102,7 @@ struct vfio_iommu_group {
 	struct list_head	next;		/* on vfio_domain.group_list */
 };
 
-/* A range of IOVAs, @start to @last inclusive, that mappings may use. */
+/* A range of IOVAs that mappings may use. */
 struct vfio_iova {
 	struct list_head	list;
 	dma_addr_t		start;
@@ -116,6 +125,19 @@ struct vfio_dma {
 /* Dirty page logging: one bit per page, at most INT_MAX of them. */
 #define VFIO_DIRTY_BITMAP_BYTES(n)	(ALIGN(n, BITS_PER_LONG_LONG) / BITS_PER_BYTE)
 #define VFIO_DIRTY_BITMAP_SIZE_MAX	VFIO_DIRTY_BITMAP_BYTES((u64)INT_MAX)
+
+/*
+ * The last address of the user's range of @size bytes from @start on: 0, or
+ * -EINVAL for an empty range, -EOVERFLOW for one that wraps past 2^64.
+ */
+static int vfio_range_last(u64 start, u64 size, u64 *last)
+{
+	if (!size)
+		return -EINVAL;
+	if (check_add_overflow(start, size - 1, last))
+		return -EOVERFLOW;
+	return 0;
+}
 
 static inline dma_addr_t vfio_dma_last(struct vfio_dma *dma)
 {
@@ -1083,14 +1105,162 @@ static bool vfio_group_msi_isolated(struct iommu_group *grp)
 	       !iommu_group_for_each_dev(grp, NULL, vfio_dev_lacks_intr_remap);
 }
 
+static void vfio_domain_free(struct vfio_domain *domain)
+{
+	iommu_domain_free(domain->domain);
+	kfree(domain);
+}
+
+/*
+ * Allocates a domain for @iommu_group, attaches the group to it and checks
+ * that the group may join the container: every mapping fits the domain's
+ * aperture and avoids the group's reserved regions (returned in @resv),
+ * some IOVAs remain valid (those with the new domain, in @iovas), and the
+ * group's interrupts are isolated or allowed not to be.  The caller frees
+ * @resv and @iovas; on failure nothing else is left.
+ */
+static struct vfio_domain *vfio_domain_new(struct vfio_iommu *iommu,
+					   struct iommu_group *iommu_group,
+					   struct list_head *resv,
+					   struct list_head *iovas)
+{
+	struct iommu_domain_geometry *geo;
+	struct vfio_domain *domain;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	domain = vfio_fail_ptr(kzalloc(sizeof(*domain), GFP_KERNEL));
+	if (!domain)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&domain->group_list);
+
+	iommu_group_for_each_dev(iommu_group, &domain->domain,
+				 vfio_dev_domain_alloc);
+	if (!domain->domain) {
+		kfree(domain);
+		return ERR_PTR(-EIO);
+	}
+
+	ret = vfio_fail_int(iommu_attach_group(domain->domain, iommu_group));
+	if (ret)
+		goto out_free;
+
+	geo = &domain->domain->geometry;
+	ret = -EINVAL;
+	if (vfio_aperture_conflict(iommu, geo->aperture_start,
+				   geo->aperture_end))
+		goto out_detach;
+
+	ret = iommu_get_group_resv_regions(iommu_group, resv);
+	if (ret)
+		goto out_detach;
+
+	ret = -EINVAL;
+	if (vfio_resv_conflict(iommu, resv))
+		goto out_detach;
+
+	ret = vfio_iova_build(iommu, domain->domain, resv, iovas);
+	if (ret)
+		goto out_detach;
+
+	if (!allow_unsafe_interrupts && !vfio_group_msi_isolated(iommu_group)) {
+		pr_warn("%s: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform\n",
+			__func__);
+		ret = -EPERM;
+		goto out_detach;
+	}
+
+	if (!iommu_group_for_each_dev(iommu_group, NULL,
+				      vfio_dev_lacks_coherency))
+		domain->prot = IOMMU_CACHE;
+
+	/* Block no-snoop DMA where the IOMMU can (lets KVM skip wbinvd). */
+	if (domain->domain->ops->enforce_cache_coherency)
+		domain->enforce_cache_coherency =
+			domain->domain->ops->enforce_cache_coherency(domain->domain);
+	return domain;
+
+out_detach:
+	iommu_detach_group(domain->domain, iommu_group);
+out_free:
+	vfio_domain_free(domain);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Moves @iommu_group from its new @domain to an existing domain of the
+ * same IOMMU driver and the same mapping attributes, if one takes it: all
+ * the mappings are there already.  Returns that domain; NULL if none took
+ * the group, which is then still attached to @domain; an ERR_PTR if the
+ * group could not go back to @domain either, which then has no group.
+ */
+static struct vfio_domain *vfio_domain_join(struct vfio_iommu *iommu,
+					    struct vfio_domain *domain,
+					    struct iommu_group *iommu_group)
+{
+	struct vfio_domain *d;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	list_for_each_entry(d, &iommu->domain_list, next) {
+		if (d->domain->ops != domain->domain->ops ||
+		    d->prot != domain->prot ||
+		    d->enforce_cache_coherency !=
+		    domain->enforce_cache_coherency)
+			continue;
+
+		iommu_detach_group(domain->domain, iommu_group);
+		if (!vfio_fail_int(iommu_attach_group(d->domain,
+						      iommu_group)))
+			return d;
+		ret = iommu_attach_group(domain->domain, iommu_group);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	return NULL;
+}
+
+/*
+ * Makes the new @domain, its group attached, one of the container's: with
+ * the group's software MSI window (from @resv) and every mapping in it.
+ */
+static int vfio_domain_add(struct vfio_iommu *iommu,
+			   struct vfio_domain *domain, struct list_head *resv)
+{
+	phys_addr_t msi_base = 0;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	if (vfio_resv_sw_msi(resv, &msi_base)) {
+		ret = iommu_get_msi_cookie(domain->domain, msi_base);
+		if (ret && ret != -ENODEV)
+			return ret;
+	}
+
+	ret = vfio_iommu_replay(iommu, domain);
+	if (ret)
+		return ret;
+
+	list_add(&domain->next, &iommu->domain_list);
+	vfio_update_pgsize_bitmap(iommu);
+	return 0;
+}
+
+/*
+ * A group is first attached to a domain of its own, which tells its IOMMU
+ * driver, aperture, reserved regions and coherency; then it moves to an
+ * existing domain with the same attributes if one takes it, or else its
+ * new domain joins the container.
+ */
 static int vfio_iommu_type1_attach_group(void *iommu_data,
 					 struct iommu_group *iommu_group)
 {
 	struct vfio_iommu *iommu = iommu_data;
-	struct iommu_domain_geometry *geo;
 	struct vfio_iommu_group *group;
 	struct vfio_domain *domain, *d;
-	phys_addr_t msi_base = 0;
 	LIST_HEAD(resv);
 	LIST_HEAD(iovas);
 	int ret;
@@ -1112,93 +1282,26 @@ static int vfio_iommu_type1_attach_group(void *iommu_data,
 		goto out_unlock;
 	group->iommu_group = iommu_group;
 
-	domain = vfio_fail_ptr(kzalloc(sizeof(*domain), GFP_KERNEL));
-	if (!domain)
+	domain = vfio_domain_new(iommu, iommu_group, &resv, &iovas);
+	ret = PTR_ERR_OR_ZERO(domain);
+	if (ret)
 		goto out_free_group;
-	INIT_LIST_HEAD(&domain->group_list);
 
-	ret = -EIO;
-	iommu_group_for_each_dev(iommu_group, &domain->domain,
-				 vfio_dev_domain_alloc);
-	if (!domain->domain)
+	d = vfio_domain_join(iommu, domain, iommu_group);
+	if (IS_ERR(d)) {
+		ret = PTR_ERR(d);
 		goto out_free_domain;
-
-	ret = vfio_fail_int(iommu_attach_group(domain->domain, iommu_group));
-	if (ret)
-		goto out_domain_free;
-
-	geo = &domain->domain->geometry;
-	ret = -EINVAL;
-	if (vfio_aperture_conflict(iommu, geo->aperture_start,
-				   geo->aperture_end))
-		goto out_detach;
-
-	ret = iommu_get_group_resv_regions(iommu_group, &resv);
-	if (ret)
-		goto out_detach;
-
-	ret = -EINVAL;
-	if (vfio_resv_conflict(iommu, &resv))
-		goto out_detach;
-
-	ret = vfio_iova_build(iommu, domain->domain, &resv, &iovas);
-	if (ret)
-		goto out_detach;
-
-	if (!allow_unsafe_interrupts && !vfio_group_msi_isolated(iommu_group)) {
-		pr_warn("%s: No interrupt remapping support.  Use the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform\n",
-			__func__);
-		ret = -EPERM;
-		goto out_detach;
 	}
-
-	if (!iommu_group_for_each_dev(iommu_group, NULL,
-				      vfio_dev_lacks_coherency))
-		domain->prot = IOMMU_CACHE;
-
-	/* Block no-snoop DMA where the IOMMU can (lets KVM skip wbinvd). */
-	if (domain->domain->ops->enforce_cache_coherency)
-		domain->enforce_cache_coherency =
-			domain->domain->ops->enforce_cache_coherency(domain->domain);
-
-	/*
-	 * Join an existing domain of the same IOMMU driver and the same
-	 * mapping attributes if the group can: its mappings are all there.
-	 */
-	list_for_each_entry(d, &iommu->domain_list, next) {
-		if (d->domain->ops != domain->domain->ops ||
-		    d->prot != domain->prot ||
-		    d->enforce_cache_coherency !=
-		    domain->enforce_cache_coherency)
-			continue;
-
-		iommu_detach_group(domain->domain, iommu_group);
-		if (!vfio_fail_int(iommu_attach_group(d->domain,
-						      iommu_group))) {
-			list_add(&group->next, &d->group_list);
-			iommu_domain_free(domain->domain);
-			kfree(domain);
-			goto out_done;
-		}
-		ret = iommu_attach_group(domain->domain, iommu_group);
+	if (d) {
+		vfio_domain_free(domain);
+	} else {
+		ret = vfio_domain_add(iommu, domain, &resv);
 		if (ret)
-			goto out_domain_free;
-	}
-
-	if (vfio_resv_sw_msi(&resv, &msi_base)) {
-		ret = iommu_get_msi_cookie(domain->domain, msi_base);
-		if (ret && ret != -ENODEV)
 			goto out_detach;
+		d = domain;
 	}
 
-	ret = vfio_iommu_replay(iommu, domain);
-	if (ret)
-		goto out_detach;
-
-	list_add(&group->next, &domain->group_list);
-	list_add(&domain->next, &iommu->domain_list);
-	vfio_update_pgsize_bitmap(iommu);
-out_done:
+	list_add(&group->next, &d->group_list);
 	vfio_iova_replace(iommu, &iovas);
 	mutex_unlock(&iommu->lock);
 	vfio_resv_free(&resv);
@@ -1206,10 +1309,8 @@ out_done:
 
 out_detach:
 	iommu_detach_group(domain->domain, iommu_group);
-out_domain_free:
-	iommu_domain_free(domain->domain);
 out_free_domain:
-	kfree(domain);
+	vfio_domain_free(domain);
 out_free_group:
 	kfree(group);
 out_unlock:
@@ -1245,8 +1346,7 @@ static void vfio_iommu_type1_detach_group(void *iommu_data,
 			if (list_is_singular(&iommu->domain_list))
 				vfio_remove_all_dma(iommu);
 			list_del(&domain->next);
-			iommu_domain_free(domain->domain);
-			kfree(domain);
+			vfio_domain_free(domain);
 			vfio_update_pgsize_bitmap(iommu);
 		}
 
@@ -1305,8 +1405,7 @@ static void vfio_iommu_type1_release(void *iommu_data)
 			kfree(group);
 		}
 		list_del(&domain->next);
-		iommu_domain_free(domain->domain);
-		kfree(domain);
+		vfio_domain_free(domain);
 	}
 	vfio_iova_free(&iommu->iova_list);
 	mutex_unlock(&iommu->lock);
@@ -1538,6 +1637,50 @@ static int vfio_dma_update_vaddr(struct vfio_iommu *iommu,
 	return 0;
 }
 
+/*
+ * Records a new mapping of @size bytes of the current process's memory
+ * from @vaddr on at @iova: pinned and mapped into every domain at once, or
+ * at the first group's attach if the container has no domain yet.
+ */
+static int vfio_dma_create(struct vfio_iommu *iommu, dma_addr_t iova,
+			   unsigned long vaddr, size_t size, int prot)
+{
+	struct vfio_dma *dma;
+	int ret;
+
+	lockdep_assert_held(&iommu->lock);
+
+	dma = vfio_fail_ptr(kzalloc(sizeof(*dma), GFP_KERNEL));
+	if (!dma)
+		return -ENOMEM;
+	dma->iova = iova;
+	dma->vaddr = vaddr;
+	dma->size = size;
+	dma->prot = prot;
+	/*
+	 * The limit is that of the process, hence its group leader; the
+	 * mm must outlive the task for the pages to be refunded.
+	 */
+	dma->task = get_task_struct(current->group_leader);
+	dma->lock_cap = capable(CAP_IPC_LOCK);
+	dma->mm = current->mm;
+	mmgrab(dma->mm);
+
+	if (!list_empty(&iommu->domain_list)) {
+		ret = vfio_pin_map_dma(iommu, dma);
+		if (ret) {
+			put_task_struct(dma->task);
+			mmdrop(dma->mm);
+			kfree(dma);
+			return ret;
+		}
+	}
+
+	vfio_link_dma(iommu, dma);
+	iommu->dma_avail--;
+	return 0;
+}
+
 static int vfio_dma_do_map(struct vfio_iommu *iommu,
 			   struct vfio_iommu_type1_dma_map *map)
 {
@@ -1545,8 +1688,9 @@ static int vfio_dma_do_map(struct vfio_iommu *iommu,
 	dma_addr_t iova = map->iova;
 	unsigned long vaddr = map->vaddr;
 	size_t size = map->size;
+	u64 last, vaddr_last;
 	struct vfio_dma *dma;
-	int ret = 0, prot = 0;
+	int ret, prot = 0;
 	size_t pgsize;
 
 	/* The u64 fields must fit the kernel's types */
@@ -1563,71 +1707,29 @@ static int vfio_dma_do_map(struct vfio_iommu *iommu,
 	if (!prot == !set_vaddr)
 		return -EINVAL;
 
+	ret = vfio_range_last(map->iova, map->size, &last);
+	if (!ret)
+		ret = vfio_range_last(map->vaddr, map->size, &vaddr_last);
+	if (ret)
+		return ret;
+
 	mutex_lock(&iommu->lock);
 
 	pgsize = vfio_pgsize(iommu);
-	if (!size || (size | iova | vaddr) & (pgsize - 1)) {
+	dma = vfio_find_dma(iommu, iova, last);
+	if ((size | iova | vaddr) & (pgsize - 1))
 		ret = -EINVAL;
-		goto out_unlock;
-	}
-
-	if (iova + size - 1 < iova || vaddr + size - 1 < vaddr) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-
-	dma = vfio_find_dma(iommu, iova, iova + size - 1);
-	if (set_vaddr) {
+	else if (set_vaddr)
 		ret = vfio_dma_update_vaddr(iommu, dma, iova, size, vaddr);
-		goto out_unlock;
-	}
-	if (dma) {
+	else if (dma)
 		ret = -EEXIST;
-		goto out_unlock;
-	}
-
-	if (!iommu->dma_avail) {
+	else if (!iommu->dma_avail)
 		ret = -ENOSPC;
-		goto out_unlock;
-	}
-
-	if (!vfio_iova_valid(iommu, iova, iova + size - 1)) {
+	else if (!vfio_iova_valid(iommu, iova, last))
 		ret = -EINVAL;
-		goto out_unlock;
-	}
+	else
+		ret = vfio_dma_create(iommu, iova, vaddr, size, prot);
 
-	dma = vfio_fail_ptr(kzalloc(sizeof(*dma), GFP_KERNEL));
-	if (!dma) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	dma->iova = iova;
-	dma->vaddr = vaddr;
-	dma->size = size;
-	dma->prot = prot;
-	/*
-	 * The limit is that of the process, hence its group leader; the
-	 * mm must outlive the task for the pages to be refunded.
-	 */
-	dma->task = get_task_struct(current->group_leader);
-	dma->lock_cap = capable(CAP_IPC_LOCK);
-	dma->mm = current->mm;
-	mmgrab(dma->mm);
-
-	/* Without a domain, pinning waits for the first group (replay). */
-	if (!list_empty(&iommu->domain_list)) {
-		ret = vfio_pin_map_dma(iommu, dma);
-		if (ret) {
-			put_task_struct(dma->task);
-			mmdrop(dma->mm);
-			kfree(dma);
-			goto out_unlock;
-		}
-	}
-
-	vfio_link_dma(iommu, dma);
-	iommu->dma_avail--;
-out_unlock:
 	mutex_unlock(&iommu->lock);
 	return ret;
 }
@@ -1739,30 +1841,87 @@ static bool vfio_range_bisects(struct vfio_iommu *iommu, dma_addr_t iova,
 	return dma && vfio_dma_last(dma) != last;
 }
 
+/*
+ * The mapping at @n if a request for [@iova, @last] covers it, else NULL.
+ * The mappings come in IOVA order from the first that overlaps the range
+ * (vfio_first_dma_node()) on; for v1, a range that starts inside a mapping
+ * covers none (see vfio_dma_do_unmap()).
+ */
+static struct vfio_dma *vfio_covered_dma(struct vfio_iommu *iommu,
+					 struct rb_node *n, dma_addr_t iova,
+					 dma_addr_t last)
+{
+	struct vfio_dma *dma;
+
+	if (!n)
+		return NULL;
+	dma = rb_entry(n, struct vfio_dma, node);
+	if (dma->iova > last || (!iommu->v2 && dma->iova < iova))
+		return NULL;
+	return dma;
+}
+
 static int vfio_dma_invalidate_vaddr(struct vfio_iommu *iommu,
 				     struct rb_node *first, dma_addr_t iova,
-				     dma_addr_t last, size_t *size)
+				     dma_addr_t last, u64 *size)
 {
 	struct vfio_dma *dma;
 	struct rb_node *n;
 
 	/* All or nothing: a range with an invalid vaddr already fails. */
-	for (n = first; n; n = rb_next(n)) {
-		dma = rb_entry(n, struct vfio_dma, node);
-		if (dma->iova > last || (!iommu->v2 && iova > dma->iova))
-			break;
+	for (n = first; (dma = vfio_covered_dma(iommu, n, iova, last));
+	     n = rb_next(n)) {
 		if (dma->vaddr_invalid)
 			return -EINVAL;
 	}
 
-	for (n = first; n; n = rb_next(n)) {
-		dma = rb_entry(n, struct vfio_dma, node);
-		if (dma->iova > last || (!iommu->v2 && iova > dma->iova))
-			break;
+	for (n = first; (dma = vfio_covered_dma(iommu, n, iova, last));
+	     n = rb_next(n)) {
 		dma->vaddr_invalid = true;
 		iommu->vaddr_invalid_count++;
 		*size += dma->size;
 	}
+	return 0;
+}
+
+/*
+ * Removes the mappings that a request for [@iova, @last] covers, from @n
+ * on, and adds their sizes to *@size; with a @bitmap, reports each one's
+ * pages in it first.
+ */
+static int vfio_dma_remove_range(struct vfio_iommu *iommu, struct rb_node *n,
+				 dma_addr_t iova, dma_addr_t last,
+				 u64 __user *bitmap, u64 *size)
+{
+	struct vfio_dma *dma;
+	int ret;
+
+	while ((dma = vfio_covered_dma(iommu, n, iova, last))) {
+		if (bitmap) {
+			ret = vfio_report_dirty(iommu, bitmap, dma, iova,
+						vfio_pgsize(iommu));
+			if (ret)
+				return ret;
+		}
+		*size += dma->size;
+		n = rb_next(n);
+		vfio_remove_dma(iommu, dma);
+	}
+	return 0;
+}
+
+/*
+ * The range of an UNMAP_DMA: [iova, *@last], all of the IOVA space for
+ * VFIO_DMA_UNMAP_FLAG_ALL, which takes neither an iova nor a size.
+ */
+static int vfio_unmap_range(struct vfio_iommu_type1_dma_unmap *unmap,
+			    u64 *last)
+{
+	if (!(unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL))
+		return vfio_range_last(unmap->iova, unmap->size, last);
+	if (unmap->iova || unmap->size)
+		return -EINVAL;
+	*last = U64_MAX;
 	return 0;
 }
 
@@ -1772,28 +1931,24 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 {
 	bool unmap_all = unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL;
 	bool get_dirty = unmap->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
-	dma_addr_t iova = unmap->iova, last;
-	size_t pgsize, unmapped = 0;
-	struct vfio_dma *dma;
+	dma_addr_t iova = unmap->iova;
+	u64 last, unmapped = 0;
 	struct rb_node *n;
-	int ret = -EINVAL;
+	size_t pgsize;
+	int ret;
+
+	ret = vfio_unmap_range(unmap, &last);
+	if (!ret && get_dirty)
+		ret = vfio_check_user_bitmap(bitmap, unmap->size);
+	if (ret)
+		goto out;
 
 	mutex_lock(&iommu->lock);
 
 	pgsize = vfio_pgsize(iommu);
-	if (iova & (pgsize - 1))
+	ret = -EINVAL;
+	if ((iova | unmap->size) & (pgsize - 1))
 		goto out_unlock;
-
-	if (unmap_all) {
-		if (iova || unmap->size)
-			goto out_unlock;
-		last = ~(dma_addr_t)0;
-	} else {
-		if (!unmap->size || unmap->size & (pgsize - 1) ||
-		    iova + unmap->size - 1 < iova || unmap->size > SIZE_MAX)
-			goto out_unlock;
-		last = iova + unmap->size - 1;
-	}
 
 	/* Dirty bits only while logging, in the smallest page size */
 	if (get_dirty && (!iommu->dirty_tracking || bitmap->pgsize != pgsize))
@@ -1809,34 +1964,17 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 	if (iommu->v2 && !unmap_all && vfio_range_bisects(iommu, iova, last))
 		goto out_unlock;
 
-	ret = 0;
 	n = vfio_first_dma_node(iommu, iova, last);
-
-	if (unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR) {
+	if (unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR)
 		ret = vfio_dma_invalidate_vaddr(iommu, n, iova, last,
 						&unmapped);
-		goto out_unlock;
-	}
-
-	while (n) {
-		dma = rb_entry(n, struct vfio_dma, node);
-		if (dma->iova > last || (!iommu->v2 && iova > dma->iova))
-			break;
-
-		if (get_dirty) {
-			ret = vfio_report_dirty(iommu, bitmap->data, dma, iova,
-						pgsize);
-			if (ret)
-				break;
-		}
-
-		unmapped += dma->size;
-		n = rb_next(n);
-		vfio_remove_dma(iommu, dma);
-	}
-
+	else
+		ret = vfio_dma_remove_range(iommu, n, iova, last,
+					    get_dirty ? bitmap->data : NULL,
+					    &unmapped);
 out_unlock:
 	mutex_unlock(&iommu->lock);
+out:
 	unmap->size = ret ? 0 : unmapped;
 	return ret;
 }
@@ -1869,9 +2007,6 @@ static int vfio_iommu_type1_unmap_dma(struct vfio_iommu *iommu,
 		if (copy_from_user(&bitmap, (void __user *)arg + minsz,
 				   sizeof(bitmap)))
 			return -EFAULT;
-		ret = vfio_check_user_bitmap(&bitmap, unmap.size);
-		if (ret)
-			return ret;
 	}
 
 	ret = vfio_dma_do_unmap(iommu, &unmap, &bitmap);
@@ -1886,17 +2021,17 @@ static int vfio_iommu_get_dirty_bitmap(struct vfio_iommu *iommu,
 {
 	struct vfio_iommu_type1_dirty_bitmap_get range;
 	struct vfio_dma *dma;
-	dma_addr_t last;
 	struct rb_node *n;
 	size_t pgsize;
+	u64 last;
 	int ret;
 
 	if (copy_from_user(&range, (void __user *)arg, sizeof(range)))
 		return -EFAULT;
 
-	if (range.iova + range.size < range.iova)
-		return -EINVAL;
-	ret = vfio_check_user_bitmap(&range.bitmap, range.size);
+	ret = vfio_range_last(range.iova, range.size, &last);
+	if (!ret)
+		ret = vfio_check_user_bitmap(&range.bitmap, range.size);
 	if (ret)
 		return ret;
 
@@ -1905,22 +2040,19 @@ static int vfio_iommu_get_dirty_bitmap(struct vfio_iommu *iommu,
 	/* Only the smallest page size, and only while logging */
 	pgsize = vfio_pgsize(iommu);
 	ret = -EINVAL;
-	if (range.bitmap.pgsize != pgsize || range.iova & (pgsize - 1) ||
-	    !range.size || range.size & (pgsize - 1) ||
+	if (range.bitmap.pgsize != pgsize ||
+	    (range.iova | range.size) & (pgsize - 1) ||
 	    !iommu->dirty_tracking)
 		goto out_unlock;
 
 	/* Whole mappings only, as for a v2 unmap */
-	last = range.iova + range.size - 1;
 	if (vfio_range_bisects(iommu, range.iova, last))
 		goto out_unlock;
 
 	ret = 0;
-	for (n = vfio_first_dma_node(iommu, range.iova, last); n;
+	for (n = vfio_first_dma_node(iommu, range.iova, last);
+	     (dma = vfio_covered_dma(iommu, n, range.iova, last));
 	     n = rb_next(n)) {
-		dma = rb_entry(n, struct vfio_dma, node);
-		if (dma->iova > last)
-			break;
 		ret = vfio_report_dirty(iommu, range.bitmap.data, dma,
 					range.iova, pgsize);
 		if (ret)

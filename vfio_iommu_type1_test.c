@@ -160,6 +160,51 @@ static void vfio_test_expect_dmas(struct kunit *test, struct vfio_iommu *iommu,
 #define EXPECT_NO_DMAS(test, iommu) vfio_test_expect_dmas(test, iommu, NULL, 0)
 
 /*
+ * User ranges
+ */
+
+/* The last address of a start and a size, at 0 and at the top */
+static void vfio_type1_range_last(struct kunit *test)
+{
+	static const struct {
+		u64 start, size;
+		int ret;
+		u64 last;
+	} cases[] = {
+		{ 0, 1, 0, 0 },
+		{ 0, PG, 0, PG - 1 },
+		{ 0, TOP, 0, TOP - 1 },
+		{ 1, TOP, 0, TOP },
+		{ TOP - PG + 1, PG, 0, TOP },
+		{ TOP, 1, 0, TOP },
+		/* empty */
+		{ 0, 0, -EINVAL },
+		{ TOP, 0, -EINVAL },
+		/* one byte past the top, and more */
+		{ 2, TOP, -EOVERFLOW },
+		{ TOP, 2, -EOVERFLOW },
+		{ TOP - PG + 1, PG + 1, -EOVERFLOW },
+		{ TOP - PG + 1, 2 * PG, -EOVERFLOW },
+		{ TOP, TOP, -EOVERFLOW },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		u64 last = 0;
+
+		KUNIT_EXPECT_EQ_MSG(test, vfio_range_last(cases[i].start,
+							  cases[i].size,
+							  &last),
+				    cases[i].ret, "%#llx + %#llx",
+				    cases[i].start, cases[i].size);
+		if (!cases[i].ret)
+			KUNIT_EXPECT_EQ_MSG(test, last, cases[i].last,
+					    "%#llx + %#llx", cases[i].start,
+					    cases[i].size);
+	}
+}
+
+/*
  * MAP_DMA
  */
 
@@ -202,15 +247,23 @@ static void vfio_type1_map_edges(struct kunit *test)
 	/* The first and the last page of the IOVA space */
 	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, 0, PG), 0);
 	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP - PG + 1, PG), 0);
-	/* ranges that wrap around */
+	/* ranges that wrap around, before any other check of the range */
 	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP - PG + 1, 2 * PG),
-			-EINVAL);
+			-EOVERFLOW);
 	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP - 2 * PG + 1, 4 * PG),
-			-EINVAL);
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP - PG + 1, PG + 1),
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP, PG), -EOVERFLOW);
 	KUNIT_EXPECT_EQ(test, vfio_test_map_va(iommu, RW, 2 * PG, 0,
-					       TOP - PG + 1), -EINVAL);
+					       TOP - PG + 1), -EOVERFLOW);
 	KUNIT_EXPECT_EQ(test, vfio_test_map_va(iommu, RW, 4 * PG,
-					       (u64)-PG, 2 * PG), -EINVAL);
+					       (u64)-PG, 2 * PG), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, vfio_test_map_va(iommu, VFIO_DMA_MAP_FLAG_VADDR,
+					       TOP - PG + 1, VADDR, 2 * PG),
+			-EOVERFLOW);
+	/* empty, at the top */
+	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP - PG + 1, 0), -EINVAL);
 	/* the largest mapping that fits between the two */
 	KUNIT_EXPECT_EQ(test, vfio_test_map_va(iommu, RW, PG, 0,
 					       TOP - 2 * PG + 1), 0);
@@ -317,11 +370,21 @@ static void vfio_type1_unmap_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, size, 0);
 	size = 4 * PG;
 	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, 1, &size), -EINVAL);
+	/* ranges that wrap around, misaligned or not */
 	size = 2 * PG;
 	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, TOP - PG + 1, &size),
-			-EINVAL);
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, size, 0);
 	size = TOP - 4 * PG + 1;	/* wraps to below 8 * PG */
-	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, 8 * PG, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, 8 * PG, &size),
+			-EOVERFLOW);
+	size = PG;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, TOP, &size), -EOVERFLOW);
+	size = TOP;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, 2, &size), -EOVERFLOW);
+	size = 0;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, TOP - PG + 1, &size),
+			-EINVAL);
 	/* ALL wants iova and size 0 */
 	size = 4 * PG;
 	KUNIT_EXPECT_EQ(test, vfio_test_unmap_flags(iommu,
@@ -344,6 +407,12 @@ static void vfio_type1_unmap_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, 0, &size), 0);
 	KUNIT_EXPECT_EQ(test, size, 4 * PG);
 	EXPECT_DMAS(test, iommu, { TOP - PG + 1, PG });
+	/* everything but the first page: up to the top */
+	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, 0, PG), 0);
+	size = TOP - PG + 1;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap(iommu, PG, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, PG);
+	EXPECT_DMAS(test, iommu, { 0, PG });
 }
 
 /* A = [0, 2), B = [2, 3), C = [4, 8) in pages */
@@ -689,6 +758,85 @@ static void vfio_type1_dirty_unmap(struct kunit *test)
 	vm_munmap(addr, nwords * sizeof(u64));
 }
 
+/* VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP, its range written at @uaddr */
+static int vfio_test_get_dirty(struct vfio_iommu *iommu, unsigned long uaddr,
+			       u64 iova, u64 size, struct vfio_bitmap *bm)
+{
+	struct vfio_iommu_type1_dirty_bitmap_get range = {
+		.iova = iova, .size = size, .bitmap = *bm,
+	};
+
+	if (copy_to_user((void __user *)uaddr, &range, sizeof(range)))
+		return -EFAULT;
+	return vfio_iommu_get_dirty_bitmap(iommu, uaddr);
+}
+
+/*
+ * The range checks of the dirty bitmap are those of MAP_DMA and UNMAP_DMA:
+ * a range may end at the top, not wrap past it.
+ */
+static void vfio_type1_dirty_ranges(struct kunit *test)
+{
+	struct vfio_iommu *iommu = vfio_test_iommu(test);
+	u32 flags = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
+	struct vfio_bitmap bm = { .pgsize = PG, .size = 8 };
+	unsigned long addr;
+	u64 size, word;
+
+	/* the request at the start of a page, the bitmap in its middle */
+	addr = vfio_test_user_mem(test, PG);
+	if (!addr)
+		return;
+	bm.data = (u64 __user *)(addr + PG / 2);
+
+	KUNIT_EXPECT_EQ(test, vfio_test_map(iommu, TOP - PG + 1, PG), 0);
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr, TOP - PG + 1,
+						  PG, &bm), -EINVAL);
+	iommu->dirty_tracking = true;
+
+	/* the last 64 pages: only the mapped one, the last, is reported */
+	KUNIT_EXPECT_EQ(test, vfio_test_bitmap_init(bm.data, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr,
+						  TOP - 64 * PG + 1, 64 * PG,
+						  &bm), 0);
+	KUNIT_EXPECT_EQ(test, get_user(word, bm.data), 0);
+	KUNIT_EXPECT_EQ(test, word, ~BIT_ULL(63));
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr, TOP - PG + 1,
+						  PG, &bm), 0);
+
+	/* empty, wrapping, wrapping and misaligned */
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr, TOP - PG + 1,
+						  0, &bm), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr, TOP - PG + 1,
+						  2 * PG, &bm), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr, TOP - PG + 2,
+						  PG, &bm), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, vfio_test_get_dirty(iommu, addr, PG, TOP,
+						  &bm), -EOVERFLOW);
+
+	/* the same at an unmap with the bitmap */
+	size = 2 * PG;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap_flags(iommu, flags,
+						    TOP - PG + 1, &size, &bm),
+			-EOVERFLOW);
+	size = 0;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap_flags(iommu, flags,
+						    TOP - PG + 1, &size, &bm),
+			-EINVAL);
+	EXPECT_DMAS(test, iommu, { TOP - PG + 1, PG });
+	KUNIT_EXPECT_EQ(test, vfio_test_bitmap_init(bm.data, 1, true), 0);
+	size = PG;
+	KUNIT_EXPECT_EQ(test, vfio_test_unmap_flags(iommu, flags,
+						    TOP - PG + 1, &size, &bm),
+			0);
+	KUNIT_EXPECT_EQ(test, size, PG);
+	KUNIT_EXPECT_EQ(test, get_user(word, bm.data), 0);
+	KUNIT_EXPECT_EQ(test, word, ~BIT_ULL(0));
+	EXPECT_NO_DMAS(test, iommu);
+
+	vm_munmap(addr, PG);
+}
+
 /*
  * Usable IOVA ranges
  */
@@ -790,6 +938,7 @@ static void vfio_type1_conflicts(struct kunit *test)
 }
 
 static struct kunit_case vfio_type1_cases[] = {
+	KUNIT_CASE(vfio_type1_range_last),
 	KUNIT_CASE(vfio_type1_map_args),
 	KUNIT_CASE(vfio_type1_map_edges),
 	KUNIT_CASE(vfio_type1_map_overlap),
@@ -803,6 +952,7 @@ static struct kunit_case vfio_type1_cases[] = {
 	KUNIT_CASE(vfio_type1_dirty_bitmap_size),
 	KUNIT_CASE(vfio_type1_dirty_bitmap_fill),
 	KUNIT_CASE(vfio_type1_dirty_unmap),
+	KUNIT_CASE(vfio_type1_dirty_ranges),
 	KUNIT_CASE(vfio_type1_iova_exclude),
 	KUNIT_CASE(vfio_type1_conflicts),
 	{}

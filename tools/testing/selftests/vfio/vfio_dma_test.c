@@ -11,7 +11,11 @@
  * A DMA to an unmapped or read-only IOVA makes the guest kernel log an
  * IOMMU fault (DMAR / AMD-Vi): that is expected.
  *
- * Error codes are those of Debian's stock 6.1 modules.
+ * Error codes are those of Debian's stock 6.1 modules, except where ours
+ * follow upstream Linux (README: "Where ours differ from stock 6.1"): a
+ * range that wraps past 2^64 is -EOVERFLOW, not -EINVAL, and a range that
+ * ends at 2^64 - 1 covers the mappings in it (6.1's unmap skips them, its
+ * dirty bitmap refuses the range).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -31,7 +35,11 @@
 #define IOVA_DST	0x200000ULL
 #define IOVA_HIGH	0x1000000000ULL	/* 64 GiB: needs a 64-bit edu */
 #define IOVA_MSI	0xfee00000ULL	/* reserved on Intel and AMD */
+#define IOVA_TOP	(~0ULL - PAGE + 1)	/* the last page of 2^64 */
 #define RW		(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)
+
+/* A range that wraps past 2^64: -EOVERFLOW as upstream, 6.1 -EINVAL */
+#define WRAPS		(vfio_stock_modules() ? -EINVAL : -EOVERFLOW)
 
 static const char *edu0, *edu1;
 
@@ -316,9 +324,17 @@ TEST_F(dma, map_errors)
 					IOVA_DST, PAGE + 1, RW));
 	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
 					IOVA_DST, 0, RW));
-	/* IOVA wrapping around, and the reserved MSI window */
-	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
-					~0ULL & ~(PAGE - 1), BUF_SIZE, RW));
+	/* IOVA or vaddr wrapping around, misaligned too */
+	EXPECT_EQ(WRAPS, vfio_map_dma(self->d.container, self->dst,
+				      IOVA_TOP, BUF_SIZE, RW));
+	EXPECT_EQ(WRAPS, vfio_map_dma(self->d.container, self->dst,
+				      IOVA_DST, IOVA_TOP, RW));
+	EXPECT_EQ(WRAPS, vfio_map_dma(self->d.container,
+				      (void *)(uintptr_t)IOVA_TOP, IOVA_DST,
+				      BUF_SIZE, RW));
+	EXPECT_EQ(WRAPS, vfio_map_dma(self->d.container, self->dst,
+				      IOVA_TOP + 1, PAGE, RW));
+	/* the reserved MSI window */
 	EXPECT_EQ(-EINVAL, vfio_map_dma(self->d.container, self->dst,
 					IOVA_MSI, PAGE, RW));
 
@@ -378,6 +394,17 @@ TEST_F(dma, unmap_errors)
 					  VFIO_DMA_UNMAP_FLAG_ALL, NULL));
 	EXPECT_EQ(-EINVAL, vfio_unmap_dma(self->d.container, IOVA_DST, 0,
 					  VFIO_DMA_UNMAP_FLAG_ALL, NULL));
+	/* wrapping around, misaligned too */
+	EXPECT_EQ(WRAPS, vfio_unmap_dma(self->d.container, IOVA_TOP,
+					BUF_SIZE, 0, NULL));
+	EXPECT_EQ(WRAPS, vfio_unmap_dma(self->d.container, IOVA_DST,
+					IOVA_TOP, 0, NULL));
+	EXPECT_EQ(WRAPS, vfio_unmap_dma(self->d.container, IOVA_TOP + 1,
+					PAGE, 0, NULL));
+	/* ending at the top is fine: nothing there */
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_TOP, PAGE, 0,
+				    &unmapped));
+	EXPECT_EQ(0U, unmapped);
 
 	/* the mapping survived all of that */
 	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
@@ -517,6 +544,134 @@ TEST_F(dma, unmap_partial)
 	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
 				    &unmapped));
 	EXPECT_EQ(BUF_SIZE, unmapped);
+}
+
+/*
+ * A range that ends at 2^64 - 1 covers the mappings in it.  6.1 computes
+ * the end of an unmap as iova + size, 0 there, and unmaps nothing.
+ */
+TEST_F(dma, unmap_to_top)
+{
+	uint64_t unmapped = 1;
+
+	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+	ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST,
+				    0 - IOVA_DST, 0, &unmapped));
+	if (vfio_stock_modules()) {
+		TH_LOG("stock 6.1 bug: an unmap up to 2^64 - 1 unmaps nothing");
+		EXPECT_EQ(0U, unmapped);
+		ASSERT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST,
+					    BUF_SIZE, 0, &unmapped));
+	}
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	/* gone: the IOVA maps again */
+	EXPECT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
+				  BUF_SIZE, RW));
+}
+
+/* VFIO_IOMMU_DIRTY_PAGES with START or STOP */
+static int dirty_track(int container, uint32_t flag)
+{
+	struct vfio_iommu_type1_dirty_bitmap d = {
+		.argsz = sizeof(d),
+		.flags = flag,
+	};
+
+	return (int)vfio_ioctl(container, VFIO_IOMMU_DIRTY_PAGES, &d);
+}
+
+/* GET_BITMAP of a range of 4 KiB pages into one u64 of bits */
+static int dirty_get(int container, uint64_t iova, uint64_t size,
+		     uint64_t *bits)
+{
+	uint64_t buf[(sizeof(struct vfio_iommu_type1_dirty_bitmap) +
+		      sizeof(struct vfio_iommu_type1_dirty_bitmap_get)) / 8];
+	struct vfio_iommu_type1_dirty_bitmap *d = (void *)buf;
+	struct vfio_iommu_type1_dirty_bitmap_get *get = (void *)d->data;
+
+	memset(buf, 0, sizeof(buf));
+	d->argsz = sizeof(*d) + sizeof(*get);
+	d->flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
+	get->iova = iova;
+	get->size = size;
+	get->bitmap.pgsize = PAGE;
+	get->bitmap.size = sizeof(*bits);
+	get->bitmap.data = (__u64 *)bits;
+	return (int)vfio_ioctl(container, VFIO_IOMMU_DIRTY_PAGES, d);
+}
+
+/* UNMAP_DMA with GET_DIRTY_BITMAP into one u64 of bits */
+static int dirty_unmap(int container, uint64_t iova, uint64_t size,
+		       uint64_t *bits, uint64_t *unmapped)
+{
+	uint64_t buf[(sizeof(struct vfio_iommu_type1_dma_unmap) +
+		      sizeof(struct vfio_bitmap)) / 8];
+	struct vfio_iommu_type1_dma_unmap *u = (void *)buf;
+	struct vfio_bitmap *bm = (void *)u->data;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	u->argsz = sizeof(*u) + sizeof(*bm);
+	u->flags = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
+	u->iova = iova;
+	u->size = size;
+	bm->pgsize = PAGE;
+	bm->size = sizeof(*bits);
+	bm->data = (__u64 *)bits;
+	ret = (int)vfio_ioctl(container, VFIO_IOMMU_UNMAP_DMA, u);
+	if (!ret)
+		*unmapped = u->size;
+	return ret;
+}
+
+/*
+ * Dirty page logging, v2 only: every pinned page is dirty.  Its ranges are
+ * checked as MAP_DMA's and UNMAP_DMA's are: one that wraps is refused, one
+ * that ends at 2^64 - 1 is fine (6.1 refuses it with -EINVAL).
+ */
+TEST_F(dma, dirty_ranges)
+{
+	int c = self->d.container;
+	uint64_t bits, unmapped = 0;
+
+	if (variant->type != VFIO_TYPE1v2_IOMMU) {
+		EXPECT_EQ(-EACCES,
+			  dirty_track(c, VFIO_IOMMU_DIRTY_PAGES_FLAG_START));
+		return;
+	}
+	ASSERT_EQ(0, vfio_map_dma(c, self->dst, IOVA_DST, BUF_SIZE, RW));
+	/* not while not logging */
+	EXPECT_EQ(-EINVAL, dirty_get(c, IOVA_DST, BUF_SIZE, &bits));
+	ASSERT_EQ(0, dirty_track(c, VFIO_IOMMU_DIRTY_PAGES_FLAG_START));
+
+	bits = 0;
+	EXPECT_EQ(0, dirty_get(c, IOVA_DST, BUF_SIZE, &bits));
+	EXPECT_EQ(3U, bits);
+	/* empty, wrapping, wrapping and misaligned */
+	EXPECT_EQ(-EINVAL, dirty_get(c, IOVA_DST, 0, &bits));
+	EXPECT_EQ(WRAPS, dirty_get(c, IOVA_TOP, BUF_SIZE, &bits));
+	EXPECT_EQ(WRAPS, dirty_get(c, IOVA_TOP + 1, PAGE, &bits));
+	/* ending at the top: nothing mapped there */
+	bits = 0;
+	if (vfio_stock_modules()) {
+		TH_LOG("stock 6.1 bug: a bitmap up to 2^64 - 1 is refused");
+		EXPECT_EQ(-EINVAL, dirty_get(c, IOVA_TOP, PAGE, &bits));
+	} else {
+		EXPECT_EQ(0, dirty_get(c, IOVA_TOP, PAGE, &bits));
+	}
+	EXPECT_EQ(0U, bits);
+
+	/* the same checks when unmapping with the bitmap */
+	EXPECT_EQ(WRAPS, dirty_unmap(c, IOVA_TOP, BUF_SIZE, &bits,
+				     &unmapped));
+	EXPECT_EQ(WRAPS, dirty_unmap(c, IOVA_DST, IOVA_TOP, &bits,
+				     &unmapped));
+	EXPECT_EQ(0U, bits);
+	ASSERT_EQ(0, dirty_unmap(c, IOVA_DST, BUF_SIZE, &bits, &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	EXPECT_EQ(3U, bits);
+	EXPECT_EQ(0, dirty_track(c, VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP));
 }
 
 /*
