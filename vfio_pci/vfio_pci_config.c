@@ -114,21 +114,6 @@ static bool vfio_cfg_is_bar(int pos)
 	       (pos >= PCI_ROM_ADDRESS && pos < PCI_ROM_ADDRESS + 4);
 }
 
-bool vfio_pci_memory_enabled(struct vfio_pci_device *vdev)
-{
-	struct pci_dev *pdev = vdev->pdev;
-	u16 cmd = vconfig_word(vdev, PCI_COMMAND);
-
-	lockdep_assert_held(&vdev->memory_lock);
-
-	/*
-	 * No BAR responds in D3hot.  A VF has no memory enable bit of its
-	 * own (the PF's SR-IOV capability has it).
-	 */
-	return vfio_pci_power_below(pdev->current_state, PCI_D3hot) &&
-	       (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
-}
-
 /*
  * The default read and write of a piece: @n bytes at @pos, naturally
  * aligned, of one owner; values are little-endian as in config space.

@@ -15,6 +15,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <asm/unaligned.h>
 
 /*
  * Region index N of a device file lives at offset N << 40; what is below
@@ -168,26 +169,47 @@ struct vfio_pci_device {
 	struct eventfd_ctx		*req_trigger;
 };
 
+/*
+ * BAR mmap()s.  A mapping gets its pages in its fault handler, and only
+ * while the user has memory decode enabled; when decode goes away (or the
+ * device resets or leaves D0) every mapping's pages are zapped, so that
+ * no access from the user reaches a BAR that does not respond.
+ *
+ * struct vfio_pci_vma tracks one VMA mapping a BAR: allocated by mmap()
+ * and by vm_ops->open (fork, split, mremap), freed by vm_ops->close, and
+ * on vdev->vma_list in between; vma->vm_private_data points to it.
+ * @mapped says whether the VMA may have pages in: set by the fault
+ * handler (and open, as fork copies pages), cleared by the zap.  The list
+ * and @mapped are protected by vdev->vma_lock.
+ */
+struct vfio_pci_vma {
+	struct vfio_pci_device	*vdev;
+	struct vm_area_struct	*vma;
+	struct list_head	next;
+	bool			mapped;
+};
+
 /* Is power state @a shallower than @b?  (pci_power_t is __bitwise) */
 static inline bool vfio_pci_power_below(pci_power_t a, pci_power_t b)
 {
 	return (__force int)a < (__force int)b;
 }
 
-/* vfio_pci_core.c */
-int vfio_pci_set_power_state(struct vfio_pci_device *vdev,
-			     pci_power_t state);
-void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev);
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_device *vdev);
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_device *vdev,
-					u16 cmd);
+/*
+ * The command register of the virtual config space (little-endian in
+ * vconfig, which vfio_pci_config.c owns): the memory and I/O enable bits
+ * as the user set them, which change under memory_lock for write.
+ */
+static inline u16 vfio_pci_vconfig_command(struct vfio_pci_device *vdev)
+{
+	return get_unaligned_le16(vdev->vconfig + PCI_COMMAND);
+}
 
 /* vfio_pci_config.c */
 int vfio_pci_config_init(struct vfio_pci_device *vdev);
 void vfio_pci_config_free(struct vfio_pci_device *vdev);
 ssize_t vfio_pci_config_rw(struct vfio_pci_device *vdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite);
-bool vfio_pci_memory_enabled(struct vfio_pci_device *vdev);
 
 /* vfio_pci_intrs.c */
 int vfio_pci_get_irq_count(struct vfio_pci_device *vdev, unsigned int index);
@@ -214,5 +236,15 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,
 		       int count, int fd);
 void vfio_pci_ioeventfds_release(struct vfio_pci_device *vdev);
+
+/* vfio_pci_memory.c */
+bool vfio_pci_memory_enabled(struct vfio_pci_device *vdev);
+int vfio_pci_set_power_state(struct vfio_pci_device *vdev,
+			     pci_power_t state);
+bool vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev, bool try);
+void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev);
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_device *vdev);
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_device *vdev,
+					u16 cmd);
 
 #endif /* VFIO_PCI_PRIV_H */
