@@ -1270,13 +1270,13 @@ static int __init vfio_pci_init(void)
 {
 	int ret;
 
-	ret = vfio_pci_intrs_init();
+	ret = vfio_pci_virqfd_init();
 	if (ret)
 		return ret;
 
 	ret = pci_register_driver(&vfio_pci_driver);
 	if (ret) {
-		vfio_pci_intrs_exit();
+		vfio_pci_virqfd_exit();
 		return ret;
 	}
 
@@ -1291,7 +1291,7 @@ module_init(vfio_pci_init);
 static void __exit vfio_pci_exit(void)
 {
 	pci_unregister_driver(&vfio_pci_driver);
-	vfio_pci_intrs_exit();
+	vfio_pci_virqfd_exit();
 }
 module_exit(vfio_pci_exit);
 

@@ -102,7 +102,7 @@ struct vfio_pci_virqfd;
  *   @igate -> @memory_lock
  *   @ioeventfds_lock -> @bar_lock
  * @igate and @ioeventfds_lock also wait for the eventfd work items (see
- * vfio_pci_intrs.c), which take @memory_lock for read.
+ * vfio_pci_virqfd.c), which take @memory_lock for read.
  * @memory_lock is held for read around every access to device memory and
  * the mapping of BAR pages into a process, and for write while memory
  * decode or the power state changes, or the device resets.  Whoever takes
@@ -219,14 +219,8 @@ int vfio_pci_set_irqs(struct vfio_pci_device *vdev, u32 flags,
 void vfio_pci_irqs_release(struct vfio_pci_device *vdev);
 void vfio_pci_intx_set_virq_disabled(struct vfio_pci_device *vdev,
 				     bool disabled);
-int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
-			   void (*thread)(void *opaque),
-			   struct vfio_pci_virqfd **owner, int fd);
-void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner);
 void vfio_pci_signal_err(struct vfio_pci_device *vdev);
 void vfio_pci_signal_req(struct vfio_pci_device *vdev, unsigned int count);
-int vfio_pci_intrs_init(void);
-void vfio_pci_intrs_exit(void);
 
 /* vfio_pci_rdwr.c */
 int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar);
@@ -246,5 +240,14 @@ void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev);
 u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_device *vdev);
 void vfio_pci_memory_unlock_and_restore(struct vfio_pci_device *vdev,
 					u16 cmd);
+
+/* vfio_pci_virqfd.c */
+int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
+			   void (*thread)(void *opaque),
+			   struct vfio_pci_virqfd **owner, int fd);
+void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner);
+void vfio_pci_virqfd_flush_thread(struct vfio_pci_virqfd **owner);
+int vfio_pci_virqfd_init(void);
+void vfio_pci_virqfd_exit(void);
 
 #endif /* VFIO_PCI_PRIV_H */
