@@ -684,7 +684,7 @@ int vfio_pci_get_irq_count(struct vfio_pci_device *vdev, unsigned int index)
 
 	switch (index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
-		return vdev->vconfig[PCI_INTERRUPT_PIN] ? 1 : 0;
+		return vfio_pci_vconfig_intx_pin(vdev) ? 1 : 0;
 	case VFIO_PCI_MSI_IRQ_INDEX:
 		if (!pdev->msi_cap)
 			return 0;

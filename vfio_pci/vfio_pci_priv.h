@@ -1,10 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vfio-pci private definitions: the per-device structure shared by
- * vfio_pci_core.c (driver, device file callbacks, mmap), vfio_pci_config.c
- * (config space virtualization), vfio_pci_intrs.c (interrupts) and
- * vfio_pci_rdwr.c (BAR and ROM read/write), and the functions they call in
- * each other.
+ * vfio-pci private definitions: the per-device structure shared by the
+ * files of vfio-pci, and the functions they call in each other.
+ *
+ * The files, and which may call which, one way only (no file calls a
+ * file above it, nor one beside it unless an arrow says so):
+ *
+ *   vfio_pci_core.c      driver, device file callbacks, ioctls, mmap
+ *        |
+ *        +--> vfio_pci_config.c  config space virtualization
+ *        |        |
+ *        |        +--> vfio_pci_intrs.c  (the virtual INTx disable bit)
+ *        |
+ *        +--> vfio_pci_intrs.c   interrupts, VFIO_DEVICE_SET_IRQS
+ *        +--> vfio_pci_rdwr.c    BAR and ROM read/write, ioeventfds
+ *        |
+ *   all of the above --> vfio_pci_memory.c  memory_lock: decode, power
+ *                    --> vfio_pci_virqfd.c  eventfd -> handler plumbing
+ *
+ * vfio_pci_memory.c and vfio_pci_virqfd.c call no other file of vfio-pci.
+ * Data goes the other way through struct vfio_pci_device, never through
+ * calls: vconfig, which vfio_pci_config.c owns, is read elsewhere only
+ * through the accessors below.
  */
 #ifndef VFIO_PCI_PRIV_H
 #define VFIO_PCI_PRIV_H
@@ -196,13 +213,21 @@ static inline bool vfio_pci_power_below(pci_power_t a, pci_power_t b)
 }
 
 /*
- * The command register of the virtual config space (little-endian in
- * vconfig, which vfio_pci_config.c owns): the memory and I/O enable bits
- * as the user set them, which change under memory_lock for write.
+ * Accessors of the virtual config space, which vfio_pci_config.c owns and
+ * builds at open_device (little-endian, as config space is).
+ *
+ * The command register: its memory and I/O enable bits as the user set
+ * them, which change under memory_lock for write.
  */
 static inline u16 vfio_pci_vconfig_command(struct vfio_pci_device *vdev)
 {
 	return get_unaligned_le16(vdev->vconfig + PCI_COMMAND);
+}
+
+/* The interrupt pin the user sees, constant while open: 0 hides INTx */
+static inline u8 vfio_pci_vconfig_intx_pin(struct vfio_pci_device *vdev)
+{
+	return vdev->vconfig[PCI_INTERRUPT_PIN];
 }
 
 /* vfio_pci_config.c */
