@@ -35,6 +35,10 @@
 #define VFIO_CFG_HIDDEN		0xfe	/* placeholder of a hidden ecap */
 #define VFIO_CFG_RAW		0xff	/* no visible capability */
 
+/* The next pointer in the header of an extended capability */
+#define VFIO_ECAP_NEXT_SHIFT	20
+#define VFIO_ECAP_NEXT_MASK	(0xffcU << VFIO_ECAP_NEXT_SHIFT)
+
 #define ALL_VIRT		0xffffffffU
 #define ALL_WRITE		0xffffffffU
 
@@ -230,7 +234,7 @@ static void vfio_bar_fixup(struct vfio_pci_device *vdev)
 		mask = ~(pci_resource_len(pdev, PCI_ROM_RESOURCE) - 1);
 	else if (pdev->resource[PCI_ROM_RESOURCE].flags &
 		 IORESOURCE_ROM_SHADOW)
-		mask = ~(u64)(0x20000 - 1);	/* as REGION_INFO reports it */
+		mask = ~(u64)(VFIO_PCI_SHADOW_ROM_SIZE - 1);
 	else
 		mask = 0;
 	if (mask)
@@ -1119,7 +1123,8 @@ static void vfio_ecap_set_next(struct vfio_pci_device *vdev, int pos, u16 next)
 {
 	u32 hdr = cfg_get(vdev->vconfig, pos, 4);
 
-	hdr = (hdr & ~(0xffcU << 20)) | ((u32)next << 20);
+	hdr &= ~VFIO_ECAP_NEXT_MASK;
+	hdr |= (u32)next << VFIO_ECAP_NEXT_SHIFT;
 	cfg_set(vdev->vconfig, pos, 4, hdr);
 }
 
@@ -1172,7 +1177,8 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 			return ret;
 
 		if (hidden)
-			cfg_set(vdev->vconfig, epos, 4, header & (0xffcU << 20));
+			cfg_set(vdev->vconfig, epos, 4,
+				header & VFIO_ECAP_NEXT_MASK);
 		else
 			ecaps++;
 

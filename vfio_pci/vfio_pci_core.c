@@ -354,9 +354,10 @@ static int vfio_pci_open_device(struct vfio_device *core_vdev)
 				      &table);
 		vdev->msix_bar = table & PCI_MSIX_TABLE_BIR;
 		vdev->msix_offset = table & PCI_MSIX_TABLE_OFFSET;
-		vdev->msix_size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * 16;
+		vdev->msix_size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) *
+				  PCI_MSIX_ENTRY_SIZE;
 	} else {
-		vdev->msix_bar = 0xff;
+		vdev->msix_bar = VFIO_PCI_NO_MSIX_BAR;
 	}
 
 	vfio_pci_probe_mmaps(vdev);
@@ -1155,7 +1156,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vfio_init_group_dev(&vdev->vdev, &pdev->dev, &vfio_pci_ops);
 	vdev->pdev = pdev;
 	vdev->irq_type = VFIO_PCI_NUM_IRQS;
-	vdev->msix_bar = 0xff;
+	vdev->msix_bar = VFIO_PCI_NO_MSIX_BAR;
 	init_rwsem(&vdev->memory_lock);
 	mutex_init(&vdev->vma_lock);
 	INIT_LIST_HEAD(&vdev->vma_list);

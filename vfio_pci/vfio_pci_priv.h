@@ -48,6 +48,12 @@
 #define VFIO_PCI_INDEX_TO_OFFSET(index)	((u64)(index) << VFIO_PCI_OFFSET_SHIFT)
 #define VFIO_PCI_OFFSET_MASK		(((u64)1 << VFIO_PCI_OFFSET_SHIFT) - 1)
 
+/* Shadow ROMs appear as 128 KiB option ROMs */
+#define VFIO_PCI_SHADOW_ROM_SIZE	0x20000
+
+/* vfio_pci_device.msix_bar of a device without MSI-X: no BAR */
+#define VFIO_PCI_NO_MSIX_BAR		0xff
+
 struct vfio_pci_irq_ctx;
 struct vfio_pci_virqfd;
 
@@ -62,7 +68,7 @@ struct vfio_pci_virqfd;
  * @extended_caps: the device has PCIe/PCI-X 2.0 extended capabilities
  * @bar_mmap_supported: BAR i may be mmap()ed
  * @dummy_res: reservation of the rest of the page of sub-page BAR i
- * @msix_bar: BAR holding the MSI-X table, or 0xff without MSI-X
+ * @msix_bar: BAR holding the MSI-X table, or VFIO_PCI_NO_MSIX_BAR
  * @msix_offset: offset of the MSI-X table in @msix_bar
  * @msix_size: size of the MSI-X table in bytes
  * @pci_saved_state: config state saved at open, restored at close

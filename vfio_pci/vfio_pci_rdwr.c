@@ -39,9 +39,6 @@ struct vfio_pci_ioeventfd {
 	bool			test_mem;
 };
 
-/* Shadow ROMs appear as 128 KiB option ROMs */
-#define VFIO_PCI_SHADOW_ROM_SIZE	0x20000
-
 /* Claims BAR @bar for vfio-pci and maps it into the kernel, once */
 int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar)
 {
