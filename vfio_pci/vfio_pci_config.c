@@ -1192,38 +1192,18 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 	return 0;
 }
 
-/* Called by open_device, after pci_enable_device() */
-int vfio_pci_config_init(struct vfio_pci_device *vdev)
+/* The standard header in vconfig, as the user sees it */
+static int vfio_cfg_header_init(struct vfio_pci_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	int size = pdev->cfg_size;
-	u32 dword;
 	int ret, i;
-	u8 *maps;
 
-	maps = vfio_fail_ptr(kzalloc(4 * size, GFP_KERNEL_ACCOUNT));
-	if (!maps)
-		return -ENOMEM;
-	vdev->vconfig = maps;
-	vdev->vmask = maps + size;
-	vdev->wmask = maps + 2 * size;
-	vdev->cfg_map = maps + 3 * size;
-
-	/* Outside the header, bytes are raw until a capability claims them */
-	memset(vdev->cfg_map, VFIO_CFG_RAW, size);
-	memset(vdev->wmask, 0xff, size);
 	vfio_cfg_claim(vdev, 0, PCI_STD_HEADER_SIZEOF, VFIO_CFG_HEADER);
 	vfio_cfg_header_perms(vdev);
 
-	vdev->msi_pos = 0;
-	vdev->pm_pos = 0;
-	vdev->exp_pos = 0;
-	vdev->af_pos = 0;
-	vdev->vpd_pos = 0;
-
 	ret = vfio_fill_vconfig(vdev, 0, PCI_STD_HEADER_SIZEOF);
 	if (ret)
-		goto out_free;
+		return ret;
 
 	vdev->bardirty = true;
 
@@ -1248,6 +1228,39 @@ int vfio_pci_config_init(struct vfio_pci_device *vdev)
 
 	if (vdev->nointx || pdev->irq == IRQ_NOTCONNECTED)
 		vdev->vconfig[PCI_INTERRUPT_PIN] = 0;
+	return 0;
+}
+
+/* Called by open_device, after pci_enable_device() */
+int vfio_pci_config_init(struct vfio_pci_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int size = pdev->cfg_size;
+	u32 dword;
+	u8 *maps;
+	int ret;
+
+	maps = vfio_fail_ptr(kzalloc(4 * size, GFP_KERNEL_ACCOUNT));
+	if (!maps)
+		return -ENOMEM;
+	vdev->vconfig = maps;
+	vdev->vmask = maps + size;
+	vdev->wmask = maps + 2 * size;
+	vdev->cfg_map = maps + 3 * size;
+
+	/* Outside the header, bytes are raw until a capability claims them */
+	memset(vdev->cfg_map, VFIO_CFG_RAW, size);
+	memset(vdev->wmask, 0xff, size);
+
+	vdev->msi_pos = 0;
+	vdev->pm_pos = 0;
+	vdev->exp_pos = 0;
+	vdev->af_pos = 0;
+	vdev->vpd_pos = 0;
+
+	ret = vfio_cfg_header_init(vdev);
+	if (ret)
+		goto out_free;
 
 	ret = vfio_cap_init(vdev);
 	if (ret)
