@@ -2146,7 +2146,7 @@ static void __exit vfio_iommu_type1_exit(void)
 module_init(vfio_iommu_type1_init);
 module_exit(vfio_iommu_type1_exit);
 
-MODULE_LICENSE("GPL v2");
+MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO Type1 IOMMU backend");
 
 #if IS_ENABLED(CONFIG_VFIO_KUNIT_TEST)

@@ -35,6 +35,10 @@
 #define VFIO_CFG_HIDDEN		0xfe	/* placeholder of a hidden ecap */
 #define VFIO_CFG_RAW		0xff	/* no visible capability */
 
+/* The next pointer in the header of an extended capability */
+#define VFIO_ECAP_NEXT_SHIFT	20
+#define VFIO_ECAP_NEXT_MASK	(0xffcU << VFIO_ECAP_NEXT_SHIFT)
+
 #define ALL_VIRT		0xffffffffU
 #define ALL_WRITE		0xffffffffU
 
@@ -112,21 +116,6 @@ static bool vfio_cfg_is_bar(int pos)
 {
 	return (pos >= PCI_BASE_ADDRESS_0 && pos < PCI_BASE_ADDRESS_5 + 4) ||
 	       (pos >= PCI_ROM_ADDRESS && pos < PCI_ROM_ADDRESS + 4);
-}
-
-bool vfio_pci_memory_enabled(struct vfio_pci_device *vdev)
-{
-	struct pci_dev *pdev = vdev->pdev;
-	u16 cmd = vconfig_word(vdev, PCI_COMMAND);
-
-	lockdep_assert_held(&vdev->memory_lock);
-
-	/*
-	 * No BAR responds in D3hot.  A VF has no memory enable bit of its
-	 * own (the PF's SR-IOV capability has it).
-	 */
-	return vfio_pci_power_below(pdev->current_state, PCI_D3hot) &&
-	       (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
 }
 
 /*
@@ -245,7 +234,7 @@ static void vfio_bar_fixup(struct vfio_pci_device *vdev)
 		mask = ~(pci_resource_len(pdev, PCI_ROM_RESOURCE) - 1);
 	else if (pdev->resource[PCI_ROM_RESOURCE].flags &
 		 IORESOURCE_ROM_SHADOW)
-		mask = ~(u64)(0x20000 - 1);	/* as REGION_INFO reports it */
+		mask = ~(u64)(VFIO_PCI_SHADOW_ROM_SIZE - 1);
 	else
 		mask = 0;
 	if (mask)
@@ -422,13 +411,28 @@ static void vfio_cfg_header_perms(struct vfio_pci_device *vdev)
 }
 
 /*
- * Capabilities
+ * Capabilities.  Each *_perms() function sets the permissions of the
+ * registers of a capability of @len bytes at @pos, once they are in
+ * vconfig; those of a kind that vfio-pci acts on when written (see
+ * vfio_cfg_write_piece()) only do it for the first one of their kind.
  */
 
+/* Records @pos in *@first, if it is the first capability of its kind */
+static bool vfio_cap_first(u8 *first, int pos)
+{
+	if (*first)
+		return false;
+	*first = pos;
+	return true;
+}
+
 /* Power management: the user asks for a state, vfio-pci sets it */
-static void vfio_cfg_pm_perms(struct vfio_pci_device *vdev, int pos)
+static void vfio_cfg_pm_perms(struct vfio_pci_device *vdev, int pos, int len)
 {
 	u16 pmc, ctrl;
+
+	if (!vfio_cap_first(&vdev->pm_pos, pos))
+		return;
 
 	/* The user cannot handle PME: hide support, status and enable */
 	cfg_perm(vdev, pos + PCI_PM_PMC, 2, PCI_PM_CAP_PME_MASK, 0);
@@ -464,8 +468,11 @@ static void vfio_cfg_pm_write(struct vfio_pci_device *vdev, int pos, u32 val)
 }
 
 /* VPD: address and data are virtual, and go through pci_*_vpd() */
-static void vfio_cfg_vpd_perms(struct vfio_pci_device *vdev, int pos)
+static void vfio_cfg_vpd_perms(struct vfio_pci_device *vdev, int pos,
+			       int len)
 {
+	if (!vfio_cap_first(&vdev->vpd_pos, pos))
+		return;
 	cfg_perm(vdev, pos + PCI_VPD_ADDR, 2, ALL_VIRT, ALL_WRITE);
 	cfg_perm(vdev, pos + PCI_VPD_DATA, 4, ALL_VIRT, ALL_WRITE);
 }
@@ -512,6 +519,8 @@ static void vfio_cfg_pcix_perms(struct vfio_pci_device *vdev, int pos,
 static void vfio_cfg_exp_perms(struct vfio_pci_device *vdev, int pos,
 			       int len)
 {
+	if (!vfio_cap_first(&vdev->exp_pos, pos))
+		return;
 	cfg_perm(vdev, pos + PCI_EXP_DEVCTL, 2,
 		 PCI_EXP_DEVCTL_BCR_FLR | PCI_EXP_DEVCTL_PAYLOAD |
 		 PCI_EXP_DEVCTL_READRQ, (u16)~PCI_EXP_DEVCTL_PHANTOM);
@@ -559,6 +568,13 @@ static void vfio_cfg_exp_write(struct vfio_pci_device *vdev, u16 old_ctrl)
 }
 
 /* Advanced features: function reset is virtual, as for PCIe */
+static void vfio_cfg_af_perms(struct vfio_pci_device *vdev, int pos, int len)
+{
+	if (vfio_cap_first(&vdev->af_pos, pos))
+		cfg_perm(vdev, pos + PCI_AF_CTRL, 1, PCI_AF_CTRL_FLR,
+			 PCI_AF_CTRL_FLR);
+}
+
 static void vfio_cfg_af_write(struct vfio_pci_device *vdev)
 {
 	int ctrl_pos = vdev->af_pos + PCI_AF_CTRL;
@@ -586,8 +602,14 @@ static void vfio_cfg_af_write(struct vfio_pci_device *vdev)
  * misses the register, and clients (QEMU) size MSI from this field.
  */
 static void vfio_cfg_msi_perms(struct vfio_pci_device *vdev, int pos,
-			       u16 flags)
+			       int len)
 {
+	u16 flags;
+
+	if (!vfio_cap_first(&vdev->msi_pos, pos))
+		return;
+
+	flags = vconfig_word(vdev, pos + PCI_MSI_FLAGS);
 	cfg_perm(vdev, pos + PCI_MSI_FLAGS, 1, ALL_VIRT, ALL_WRITE);
 	cfg_perm(vdev, pos + PCI_MSI_ADDRESS_LO, 4, ALL_VIRT, ALL_WRITE);
 	if (flags & PCI_MSI_FLAGS_64BIT) {
@@ -628,8 +650,19 @@ static void vfio_cfg_msi_write(struct vfio_pci_device *vdev, int pos, int n)
 	cfg_set(vdev->vconfig, flags_pos, 2, flags);
 }
 
+/* Vendor specific: its registers go to the device as they are */
+static void vfio_cfg_vndr_perms(struct vfio_pci_device *vdev, int pos,
+				int len)
+{
+	if (len > PCI_CAP_FLAGS)
+		cfg_perm(vdev, pos + PCI_CAP_FLAGS, 1, 0, ALL_WRITE);
+	if (len > PCI_CAP_FLAGS + 1)
+		memset(vdev->wmask + pos + PCI_CAP_FLAGS + 1, 0xff,
+		       len - PCI_CAP_FLAGS - 1);
+}
+
 /* Extended capability: Advanced Error Reporting */
-static void vfio_cfg_err_perms(struct vfio_pci_device *vdev, int pos)
+static void vfio_cfg_err_perms(struct vfio_pci_device *vdev, int pos, int len)
 {
 	u32 mask;
 
@@ -655,71 +688,100 @@ static void vfio_cfg_err_perms(struct vfio_pci_device *vdev, int pos)
 		 PCI_ERR_CAP_ECRC_GENE | PCI_ERR_CAP_ECRC_CHKE);
 }
 
+/* Extended capability: power budgeting; selecting the data is harmless */
+static void vfio_cfg_pwr_perms(struct vfio_pci_device *vdev, int pos, int len)
+{
+	cfg_perm(vdev, pos + PCI_PWR_DATA, 1, 0, ALL_WRITE);
+}
+
+/* Extended capability: vendor specific, past its header */
+static void vfio_cfg_evndr_perms(struct vfio_pci_device *vdev, int pos,
+				 int len)
+{
+	if (len > 4)
+		memset(vdev->wmask + pos + 4, 0xff, len - 4);
+}
+
 /*
- * Capability lengths; 0 hides the capability.  Reading hardware for them
- * returns errnos (negative).
+ * Capability lengths that depend on the device, for the tables below:
+ * errnos (negative) if reading it fails, 0 to hide the capability.
  */
-static int vfio_cap_len(struct vfio_pci_device *vdev, u8 cap, int pos)
+
+/* The byte or word of the device's config space at @pos, or an errno */
+static int vfio_cap_byte(struct vfio_pci_device *vdev, int pos)
+{
+	u8 byte;
+	int ret = pci_read_config_byte(vdev->pdev, pos, &byte);
+
+	return ret ? pcibios_err_to_errno(ret) : byte;
+}
+
+static int vfio_cap_word(struct vfio_pci_device *vdev, int pos)
+{
+	u16 word;
+	int ret = pci_read_config_word(vdev->pdev, pos, &word);
+
+	return ret ? pcibios_err_to_errno(ret) : word;
+}
+
+static int vfio_cap_msi_len(struct vfio_pci_device *vdev, int pos)
+{
+	int flags = vfio_cap_word(vdev, pos + PCI_MSI_FLAGS);
+	int len = 10;
+
+	if (flags < 0)
+		return flags;
+	if (flags & PCI_MSI_FLAGS_64BIT)
+		len += 4;
+	if (flags & PCI_MSI_FLAGS_MASKBIT)
+		len += 10;
+	return len;
+}
+
+static int vfio_cap_pcix_len(struct vfio_pci_device *vdev, int pos)
+{
+	int cmd = vfio_cap_word(vdev, pos + PCI_X_CMD);
+
+	if (cmd < 0)
+		return cmd;
+	return PCI_X_CMD_VERSION(cmd) ? PCI_CAP_PCIX_SIZEOF_V2 :
+					PCI_CAP_PCIX_SIZEOF_V0;
+}
+
+static int vfio_cap_vndr_len(struct vfio_pci_device *vdev, int pos)
+{
+	return vfio_cap_byte(vdev, pos + PCI_CAP_FLAGS);
+}
+
+static int vfio_cap_exp_len(struct vfio_pci_device *vdev, int pos)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	u16 word;
-	u8 byte;
-	int ret, len;
 
-	switch (cap) {
-	case PCI_CAP_ID_PM:
-		return PCI_PM_SIZEOF;
-	case PCI_CAP_ID_AGP:
-		return PCI_AGP_SIZEOF;
-	case PCI_CAP_ID_VPD:
-		return PCI_CAP_VPD_SIZEOF;
-	case PCI_CAP_ID_MSIX:
-		return PCI_CAP_MSIX_SIZEOF;
-	case PCI_CAP_ID_AF:
-		return PCI_CAP_AF_SIZEOF;
-	case PCI_CAP_ID_MSI:
-		ret = pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &word);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		len = 10;
-		if (word & PCI_MSI_FLAGS_64BIT)
-			len += 4;
-		if (word & PCI_MSI_FLAGS_MASKBIT)
-			len += 10;
-		return len;
-	case PCI_CAP_ID_PCIX:
-		ret = pci_read_config_word(pdev, pos + PCI_X_CMD, &word);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		return PCI_X_CMD_VERSION(word) ? PCI_CAP_PCIX_SIZEOF_V2 :
-						 PCI_CAP_PCIX_SIZEOF_V0;
-	case PCI_CAP_ID_VNDR:
-		ret = pci_read_config_byte(pdev, pos + PCI_CAP_FLAGS, &byte);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		return byte;
-	case PCI_CAP_ID_EXP:
-		if ((pdev->pcie_flags_reg & PCI_EXP_FLAGS_VERS) == 1)
-			return pci_pcie_type(pdev) == PCI_EXP_TYPE_RC_END ?
-			       0xc : PCI_CAP_EXP_ENDPOINT_SIZEOF_V1;
+	if ((pdev->pcie_flags_reg & PCI_EXP_FLAGS_VERS) == 1)
 		return pci_pcie_type(pdev) == PCI_EXP_TYPE_RC_END ?
-		       0x2c : PCI_CAP_EXP_ENDPOINT_SIZEOF_V2;
-	case PCI_CAP_ID_HT:
-		ret = pci_read_config_byte(pdev, pos + 3, &byte);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		return (byte & HT_3BIT_CAP_MASK) ? HT_CAP_SIZEOF_SHORT :
-						   HT_CAP_SIZEOF_LONG;
-	case PCI_CAP_ID_SATA:
-		ret = pci_read_config_byte(pdev, pos + PCI_SATA_REGS, &byte);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		return (byte & PCI_SATA_REGS_MASK) == PCI_SATA_REGS_INLINE ?
-		       PCI_SATA_SIZEOF_LONG : PCI_SATA_SIZEOF_SHORT;
-	default:
-		/* Bridge, CompactPCI, debug, and unknown ones */
-		return 0;
-	}
+		       0xc : PCI_CAP_EXP_ENDPOINT_SIZEOF_V1;
+	return pci_pcie_type(pdev) == PCI_EXP_TYPE_RC_END ?
+	       0x2c : PCI_CAP_EXP_ENDPOINT_SIZEOF_V2;
+}
+
+static int vfio_cap_ht_len(struct vfio_pci_device *vdev, int pos)
+{
+	int byte = vfio_cap_byte(vdev, pos + 3);
+
+	if (byte < 0)
+		return byte;
+	return (byte & HT_3BIT_CAP_MASK) ? HT_CAP_SIZEOF_SHORT :
+					   HT_CAP_SIZEOF_LONG;
+}
+
+static int vfio_cap_sata_len(struct vfio_pci_device *vdev, int pos)
+{
+	int regs = vfio_cap_byte(vdev, pos + PCI_SATA_REGS);
+
+	if (regs < 0)
+		return regs;
+	return (regs & PCI_SATA_REGS_MASK) == PCI_SATA_REGS_INLINE ?
+	       PCI_SATA_SIZEOF_LONG : PCI_SATA_SIZEOF_SHORT;
 }
 
 /* Virtual channel capabilities (VC, VC9, MFVC) */
@@ -758,85 +820,69 @@ static int vfio_vc_cap_len(struct vfio_pci_device *vdev, int pos)
 	return len;
 }
 
-static int vfio_ecap_len(struct vfio_pci_device *vdev, u16 ecap, int pos)
+static int vfio_ecap_vndr_len(struct vfio_pci_device *vdev, int pos)
 {
-	struct pci_dev *pdev = vdev->pdev;
 	u32 dword;
-	u8 byte;
 	int ret;
 
-	switch (ecap) {
-	case PCI_EXT_CAP_ID_ERR:
-		return PCI_ERR_ROOT_COMMAND;
-	case PCI_EXT_CAP_ID_VC:
-	case PCI_EXT_CAP_ID_VC9:
-	case PCI_EXT_CAP_ID_MFVC:
-		return vfio_vc_cap_len(vdev, pos);
-	case PCI_EXT_CAP_ID_DSN:
-		return PCI_EXT_CAP_DSN_SIZEOF;
-	case PCI_EXT_CAP_ID_PWR:
-		return PCI_EXT_CAP_PWR_SIZEOF;
-	case PCI_EXT_CAP_ID_ARI:
-		return PCI_EXT_CAP_ARI_SIZEOF;
-	case PCI_EXT_CAP_ID_ATS:
-		return PCI_EXT_CAP_ATS_SIZEOF;
-	case PCI_EXT_CAP_ID_SRIOV:
-		return PCI_EXT_CAP_SRIOV_SIZEOF;
-	case PCI_EXT_CAP_ID_MCAST:
-		return PCI_EXT_CAP_MCAST_ENDPOINT_SIZEOF;
-	case PCI_EXT_CAP_ID_PRI:
-		return PCI_EXT_CAP_PRI_SIZEOF;
-	case PCI_EXT_CAP_ID_LTR:
-		return PCI_EXT_CAP_LTR_SIZEOF;
-	case PCI_EXT_CAP_ID_VNDR:
-		ret = pci_read_config_dword(pdev, pos + PCI_VSEC_HDR, &dword);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		return dword >> PCI_VSEC_HDR_LEN_SHIFT;
-	case PCI_EXT_CAP_ID_ACS:
-		ret = pci_read_config_byte(pdev, pos + PCI_ACS_CAP, &byte);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		if (byte & PCI_ACS_EC) {
-			int bits;
+	ret = pci_read_config_dword(vdev->pdev, pos + PCI_VSEC_HDR, &dword);
+	if (ret)
+		return pcibios_err_to_errno(ret);
+	return dword >> PCI_VSEC_HDR_LEN_SHIFT;
+}
 
-			ret = pci_read_config_byte(pdev,
-						   pos + PCI_ACS_EGRESS_BITS,
-						   &byte);
-			if (ret)
-				return pcibios_err_to_errno(ret);
-			bits = byte ? round_up(byte, 32) : 256;
-			return 8 + bits / 8;
-		}
+static int vfio_ecap_acs_len(struct vfio_pci_device *vdev, int pos)
+{
+	int cap = vfio_cap_byte(vdev, pos + PCI_ACS_CAP);
+	int egress_bits;
+
+	if (cap < 0)
+		return cap;
+	if (!(cap & PCI_ACS_EC))
 		return 8;
-	case PCI_EXT_CAP_ID_REBAR:
-		ret = pci_read_config_byte(pdev, pos + PCI_REBAR_CTRL, &byte);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		byte &= PCI_REBAR_CTRL_NBAR_MASK;
-		byte >>= PCI_REBAR_CTRL_NBAR_SHIFT;
-		return 4 + byte * 8;
-	case PCI_EXT_CAP_ID_DPA:
-		ret = pci_read_config_byte(pdev, pos + PCI_DPA_CAP, &byte);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		return PCI_DPA_BASE_SIZEOF + (byte & PCI_DPA_CAP_SUBSTATE_MASK) +
-		       1;
-	case PCI_EXT_CAP_ID_TPH:
-		ret = pci_read_config_dword(pdev, pos + PCI_TPH_CAP, &dword);
-		if (ret)
-			return pcibios_err_to_errno(ret);
-		if ((dword & PCI_TPH_CAP_LOC_MASK) == PCI_TPH_LOC_CAP) {
-			int sts = (dword & PCI_TPH_CAP_ST_MASK) >>
-				  PCI_TPH_CAP_ST_SHIFT;
 
-			return PCI_TPH_BASE_SIZEOF + sts * 2 + 2;
-		}
-		return PCI_TPH_BASE_SIZEOF;
-	default:
-		/* Root complex only, not yet handled, and unknown ones */
-		return 0;
+	egress_bits = vfio_cap_byte(vdev, pos + PCI_ACS_EGRESS_BITS);
+	if (egress_bits < 0)
+		return egress_bits;
+	egress_bits = egress_bits ? round_up(egress_bits, 32) : 256;
+	return 8 + egress_bits / 8;
+}
+
+static int vfio_ecap_rebar_len(struct vfio_pci_device *vdev, int pos)
+{
+	int ctrl = vfio_cap_byte(vdev, pos + PCI_REBAR_CTRL);
+
+	if (ctrl < 0)
+		return ctrl;
+	ctrl &= PCI_REBAR_CTRL_NBAR_MASK;
+	ctrl >>= PCI_REBAR_CTRL_NBAR_SHIFT;
+	return 4 + ctrl * 8;
+}
+
+static int vfio_ecap_dpa_len(struct vfio_pci_device *vdev, int pos)
+{
+	int cap = vfio_cap_byte(vdev, pos + PCI_DPA_CAP);
+
+	if (cap < 0)
+		return cap;
+	return PCI_DPA_BASE_SIZEOF + (cap & PCI_DPA_CAP_SUBSTATE_MASK) + 1;
+}
+
+static int vfio_ecap_tph_len(struct vfio_pci_device *vdev, int pos)
+{
+	u32 dword;
+	int ret;
+
+	ret = pci_read_config_dword(vdev->pdev, pos + PCI_TPH_CAP, &dword);
+	if (ret)
+		return pcibios_err_to_errno(ret);
+	if ((dword & PCI_TPH_CAP_LOC_MASK) == PCI_TPH_LOC_CAP) {
+		int sts = (dword & PCI_TPH_CAP_ST_MASK) >>
+			  PCI_TPH_CAP_ST_SHIFT;
+
+		return PCI_TPH_BASE_SIZEOF + sts * 2 + 2;
 	}
+	return PCI_TPH_BASE_SIZEOF;
 }
 
 /* Copies @len bytes at @pos from the device into vconfig */
@@ -896,12 +942,120 @@ static void vfio_cfg_claim(struct vfio_pci_device *vdev, int pos, int len,
 	memset(vdev->wmask + pos, 0, len);
 }
 
+/*
+ * What config space knows of each capability, by ID: its length, a fixed
+ * @size or what @len() reads from the device, 0 to hide it; and @perms(),
+ * if some of its registers are virtual or writable.  An ID without an
+ * entry is hidden: unknown ones, and those upstream hides (bridge
+ * subsystem ID, CompactPCI, debug port; root complex only ecaps).
+ */
+struct vfio_cap_type {
+	int	size;
+	int	(*len)(struct vfio_pci_device *vdev, int pos);
+	void	(*perms)(struct vfio_pci_device *vdev, int pos, int len);
+};
+
+static const struct vfio_cap_type vfio_caps[PCI_CAP_ID_MAX + 1] = {
+	[PCI_CAP_ID_PM] = {
+		.size = PCI_PM_SIZEOF,
+		.perms = vfio_cfg_pm_perms,
+	},
+	[PCI_CAP_ID_AGP] = { .size = PCI_AGP_SIZEOF },
+	[PCI_CAP_ID_VPD] = {
+		.size = PCI_CAP_VPD_SIZEOF,
+		.perms = vfio_cfg_vpd_perms,
+	},
+	[PCI_CAP_ID_MSI] = {
+		.len = vfio_cap_msi_len,
+		.perms = vfio_cfg_msi_perms,
+	},
+	[PCI_CAP_ID_PCIX] = {
+		.len = vfio_cap_pcix_len,
+		.perms = vfio_cfg_pcix_perms,
+	},
+	[PCI_CAP_ID_HT] = { .len = vfio_cap_ht_len },
+	[PCI_CAP_ID_VNDR] = {
+		.len = vfio_cap_vndr_len,
+		.perms = vfio_cfg_vndr_perms,
+	},
+	[PCI_CAP_ID_EXP] = {
+		.len = vfio_cap_exp_len,
+		.perms = vfio_cfg_exp_perms,
+	},
+	[PCI_CAP_ID_MSIX] = { .size = PCI_CAP_MSIX_SIZEOF },
+	[PCI_CAP_ID_SATA] = { .len = vfio_cap_sata_len },
+	[PCI_CAP_ID_AF] = {
+		.size = PCI_CAP_AF_SIZEOF,
+		.perms = vfio_cfg_af_perms,
+	},
+};
+
+static const struct vfio_cap_type vfio_ecaps[PCI_EXT_CAP_ID_MAX + 1] = {
+	[PCI_EXT_CAP_ID_ERR] = {
+		.size = PCI_ERR_ROOT_COMMAND,
+		.perms = vfio_cfg_err_perms,
+	},
+	[PCI_EXT_CAP_ID_VC] = { .len = vfio_vc_cap_len },
+	[PCI_EXT_CAP_ID_DSN] = { .size = PCI_EXT_CAP_DSN_SIZEOF },
+	[PCI_EXT_CAP_ID_PWR] = {
+		.size = PCI_EXT_CAP_PWR_SIZEOF,
+		.perms = vfio_cfg_pwr_perms,
+	},
+	[PCI_EXT_CAP_ID_MFVC] = { .len = vfio_vc_cap_len },
+	[PCI_EXT_CAP_ID_VC9] = { .len = vfio_vc_cap_len },
+	[PCI_EXT_CAP_ID_VNDR] = {
+		.len = vfio_ecap_vndr_len,
+		.perms = vfio_cfg_evndr_perms,
+	},
+	[PCI_EXT_CAP_ID_ACS] = { .len = vfio_ecap_acs_len },
+	[PCI_EXT_CAP_ID_ARI] = { .size = PCI_EXT_CAP_ARI_SIZEOF },
+	[PCI_EXT_CAP_ID_ATS] = { .size = PCI_EXT_CAP_ATS_SIZEOF },
+	[PCI_EXT_CAP_ID_SRIOV] = { .size = PCI_EXT_CAP_SRIOV_SIZEOF },
+	[PCI_EXT_CAP_ID_MCAST] = { .size = PCI_EXT_CAP_MCAST_ENDPOINT_SIZEOF },
+	[PCI_EXT_CAP_ID_PRI] = { .size = PCI_EXT_CAP_PRI_SIZEOF },
+	[PCI_EXT_CAP_ID_REBAR] = { .len = vfio_ecap_rebar_len },
+	[PCI_EXT_CAP_ID_DPA] = { .len = vfio_ecap_dpa_len },
+	[PCI_EXT_CAP_ID_TPH] = { .len = vfio_ecap_tph_len },
+	[PCI_EXT_CAP_ID_LTR] = { .size = PCI_EXT_CAP_LTR_SIZEOF },
+};
+
+/* The length of a capability of @type (NULL: an ID beyond the table) */
+static int vfio_cap_type_len(struct vfio_pci_device *vdev,
+			     const struct vfio_cap_type *type, int pos)
+{
+	if (!type)
+		return 0;
+	return type->len ? type->len(vdev, pos) : type->size;
+}
+
+/*
+ * Shows the @len bytes at @pos as a capability of @owner (in cfg_map):
+ * copies them into vconfig, makes the first @hdr of them (ID and next
+ * pointer, which vfio-pci rewrites) virtual and read-only, and gives
+ * its registers the permissions of @type, if any.
+ */
+static int vfio_cap_show(struct vfio_pci_device *vdev, int pos, int len,
+			 int hdr, u8 owner, const struct vfio_cap_type *type)
+{
+	int ret;
+
+	vfio_cfg_claim(vdev, pos, len, owner);
+	ret = vfio_fill_vconfig(vdev, pos, len);
+	if (ret)
+		return ret;
+	cfg_perm(vdev, pos, min(len, hdr), ALL_VIRT, 0);
+	if (type && type->perms)
+		type->perms(vdev, pos, len);
+	return 0;
+}
+
 static int vfio_cap_init(struct vfio_pci_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	int loops, caps = 0, prev = PCI_CAPABILITY_LIST;
+	const struct vfio_cap_type *type;
 	u8 pos, cap, next;
-	u16 status, flags;
+	u16 status;
 	int ret, len;
 
 	ret = pci_read_config_word(pdev, PCI_STATUS, &status);
@@ -932,8 +1086,9 @@ static int vfio_cap_init(struct vfio_pci_device *vdev)
 			return pcibios_err_to_errno(ret);
 		next &= ~3;
 
-		/* ID 0 is a null capability: nothing to show */
-		len = cap ? vfio_cap_len(vdev, cap, pos) : 0;
+		/* ID 0 is a null capability: it has no entry */
+		type = cap < ARRAY_SIZE(vfio_caps) ? &vfio_caps[cap] : NULL;
+		len = vfio_cap_type_len(vdev, type, pos);
 		if (len < 0)
 			return len;
 		if (!len) {
@@ -944,61 +1099,12 @@ static int vfio_cap_init(struct vfio_pci_device *vdev)
 		}
 		len = min(len, PCI_CFG_SPACE_SIZE - pos);
 
-		vfio_cfg_claim(vdev, pos, len, cap);
-		ret = vfio_fill_vconfig(vdev, pos, len);
+		/* ID and next are virtual: the list is ours */
+		ret = vfio_cap_show(vdev, pos, len, PCI_CAP_LIST_NEXT + 1, cap,
+				    type);
 		if (ret)
 			return ret;
 		vdev->vconfig[pos + PCI_CAP_LIST_NEXT] = next;
-		/* ID and next are virtual: the list is ours */
-		cfg_perm(vdev, pos, min(len, 2), ALL_VIRT, 0);
-
-		switch (cap) {
-		case PCI_CAP_ID_PM:
-			if (!vdev->pm_pos) {
-				vdev->pm_pos = pos;
-				vfio_cfg_pm_perms(vdev, pos);
-			}
-			break;
-		case PCI_CAP_ID_VPD:
-			if (!vdev->vpd_pos) {
-				vdev->vpd_pos = pos;
-				vfio_cfg_vpd_perms(vdev, pos);
-			}
-			break;
-		case PCI_CAP_ID_PCIX:
-			vfio_cfg_pcix_perms(vdev, pos, len);
-			break;
-		case PCI_CAP_ID_EXP:
-			if (!vdev->exp_pos) {
-				vdev->exp_pos = pos;
-				vfio_cfg_exp_perms(vdev, pos, len);
-			}
-			break;
-		case PCI_CAP_ID_AF:
-			if (!vdev->af_pos) {
-				vdev->af_pos = pos;
-				cfg_perm(vdev, pos + PCI_AF_CTRL, 1,
-					 PCI_AF_CTRL_FLR, PCI_AF_CTRL_FLR);
-			}
-			break;
-		case PCI_CAP_ID_MSI:
-			if (!vdev->msi_pos) {
-				vdev->msi_pos = pos;
-				flags = vconfig_word(vdev,
-						     pos + PCI_MSI_FLAGS);
-				vfio_cfg_msi_perms(vdev, pos, flags);
-			}
-			break;
-		case PCI_CAP_ID_VNDR:
-			/* Vendor registers go to the device as they are */
-			if (len > PCI_CAP_FLAGS)
-				cfg_perm(vdev, pos + PCI_CAP_FLAGS, 1, 0,
-					 ALL_WRITE);
-			if (len > PCI_CAP_FLAGS + 1)
-				memset(vdev->wmask + pos + PCI_CAP_FLAGS + 1,
-				       0xff, len - PCI_CAP_FLAGS - 1);
-			break;
-		}
 
 		prev = pos + PCI_CAP_LIST_NEXT;
 		caps++;
@@ -1017,7 +1123,8 @@ static void vfio_ecap_set_next(struct vfio_pci_device *vdev, int pos, u16 next)
 {
 	u32 hdr = cfg_get(vdev->vconfig, pos, 4);
 
-	hdr = (hdr & ~(0xffcU << 20)) | ((u32)next << 20);
+	hdr &= ~VFIO_ECAP_NEXT_MASK;
+	hdr |= (u32)next << VFIO_ECAP_NEXT_SHIFT;
 	cfg_set(vdev->vconfig, pos, 4, hdr);
 }
 
@@ -1025,6 +1132,7 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
 	int loops, ecaps = 0, prev = 0, epos = PCI_CFG_SPACE_SIZE;
+	const struct vfio_cap_type *type;
 	int ret, len;
 
 	if (!vdev->extended_caps)
@@ -1032,7 +1140,7 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 
 	loops = (pdev->cfg_size - PCI_CFG_SPACE_SIZE) / PCI_CAP_SIZEOF;
 	while (loops-- && epos >= PCI_CFG_SPACE_SIZE) {
-		bool hidden = false;
+		bool hidden;
 		u32 header;
 		u16 ecap;
 
@@ -1041,12 +1149,13 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 			return pcibios_err_to_errno(ret);
 
 		ecap = PCI_EXT_CAP_ID(header);
-		len = ecap <= PCI_EXT_CAP_ID_MAX ?
-		      vfio_ecap_len(vdev, ecap, epos) : 0;
+		type = ecap < ARRAY_SIZE(vfio_ecaps) ? &vfio_ecaps[ecap] : NULL;
+		len = vfio_cap_type_len(vdev, type, epos);
 		if (len < 0)
 			return len;
 
-		if (!len) {
+		hidden = !len;
+		if (hidden) {
 			pci_info(pdev, "%s: hiding ecap %#x@%#x\n", __func__,
 				 ecap, epos);
 			/* Unlink it, unless it is the first of the list */
@@ -1057,38 +1166,21 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 			}
 			/* Then it stays, showing only the next pointer */
 			len = PCI_CAP_SIZEOF;
-			hidden = true;
+			type = NULL;
 		}
 		len = min(len, pdev->cfg_size - epos);
 
-		vfio_cfg_claim(vdev, epos, len,
-			       hidden ? VFIO_CFG_HIDDEN : ecap);
-		ret = vfio_fill_vconfig(vdev, epos, len);
+		/* The header is virtual: the list is ours */
+		ret = vfio_cap_show(vdev, epos, len, 4,
+				    hidden ? VFIO_CFG_HIDDEN : ecap, type);
 		if (ret)
 			return ret;
-		/* The header is virtual: the list is ours */
-		cfg_perm(vdev, epos, min(len, 4), ALL_VIRT, 0);
 
-		if (hidden) {
-			cfg_set(vdev->vconfig, epos, 4, header & (0xffcU << 20));
-		} else {
+		if (hidden)
+			cfg_set(vdev->vconfig, epos, 4,
+				header & VFIO_ECAP_NEXT_MASK);
+		else
 			ecaps++;
-			switch (ecap) {
-			case PCI_EXT_CAP_ID_ERR:
-				vfio_cfg_err_perms(vdev, epos);
-				break;
-			case PCI_EXT_CAP_ID_PWR:
-				/* Selecting the data shown is harmless */
-				cfg_perm(vdev, epos + PCI_PWR_DATA, 1, 0,
-					 ALL_WRITE);
-				break;
-			case PCI_EXT_CAP_ID_VNDR:
-				if (len > 4)
-					memset(vdev->wmask + epos + 4, 0xff,
-					       len - 4);
-				break;
-			}
-		}
 
 		prev = epos;
 		epos = PCI_EXT_CAP_NEXT(header);
@@ -1100,38 +1192,18 @@ static int vfio_ecap_init(struct vfio_pci_device *vdev)
 	return 0;
 }
 
-/* Called by open_device, after pci_enable_device() */
-int vfio_pci_config_init(struct vfio_pci_device *vdev)
+/* The standard header in vconfig, as the user sees it */
+static int vfio_cfg_header_init(struct vfio_pci_device *vdev)
 {
 	struct pci_dev *pdev = vdev->pdev;
-	int size = pdev->cfg_size;
-	u32 dword;
 	int ret, i;
-	u8 *maps;
 
-	maps = vfio_fail_ptr(kzalloc(4 * size, GFP_KERNEL_ACCOUNT));
-	if (!maps)
-		return -ENOMEM;
-	vdev->vconfig = maps;
-	vdev->vmask = maps + size;
-	vdev->wmask = maps + 2 * size;
-	vdev->cfg_map = maps + 3 * size;
-
-	/* Outside the header, bytes are raw until a capability claims them */
-	memset(vdev->cfg_map, VFIO_CFG_RAW, size);
-	memset(vdev->wmask, 0xff, size);
 	vfio_cfg_claim(vdev, 0, PCI_STD_HEADER_SIZEOF, VFIO_CFG_HEADER);
 	vfio_cfg_header_perms(vdev);
 
-	vdev->msi_pos = 0;
-	vdev->pm_pos = 0;
-	vdev->exp_pos = 0;
-	vdev->af_pos = 0;
-	vdev->vpd_pos = 0;
-
 	ret = vfio_fill_vconfig(vdev, 0, PCI_STD_HEADER_SIZEOF);
 	if (ret)
-		goto out_free;
+		return ret;
 
 	vdev->bardirty = true;
 
@@ -1156,6 +1228,39 @@ int vfio_pci_config_init(struct vfio_pci_device *vdev)
 
 	if (vdev->nointx || pdev->irq == IRQ_NOTCONNECTED)
 		vdev->vconfig[PCI_INTERRUPT_PIN] = 0;
+	return 0;
+}
+
+/* Called by open_device, after pci_enable_device() */
+int vfio_pci_config_init(struct vfio_pci_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int size = pdev->cfg_size;
+	u32 dword;
+	u8 *maps;
+	int ret;
+
+	maps = vfio_fail_ptr(kzalloc(4 * size, GFP_KERNEL_ACCOUNT));
+	if (!maps)
+		return -ENOMEM;
+	vdev->vconfig = maps;
+	vdev->vmask = maps + size;
+	vdev->wmask = maps + 2 * size;
+	vdev->cfg_map = maps + 3 * size;
+
+	/* Outside the header, bytes are raw until a capability claims them */
+	memset(vdev->cfg_map, VFIO_CFG_RAW, size);
+	memset(vdev->wmask, 0xff, size);
+
+	vdev->msi_pos = 0;
+	vdev->pm_pos = 0;
+	vdev->exp_pos = 0;
+	vdev->af_pos = 0;
+	vdev->vpd_pos = 0;
+
+	ret = vfio_cfg_header_init(vdev);
+	if (ret)
+		goto out_free;
 
 	ret = vfio_cap_init(vdev);
 	if (ret)

@@ -14,7 +14,6 @@
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/pci.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
@@ -105,159 +104,6 @@ static bool vfio_pci_nointx(struct pci_dev *pdev)
 	default:
 		return false;
 	}
-}
-
-/*
- * pci_set_power_state() for devices that lose their state on the way to
- * D3hot (NoSoftRst-): the state is saved before and restored after.
- */
-int vfio_pci_set_power_state(struct vfio_pci_device *vdev, pci_power_t state)
-{
-	struct pci_dev *pdev = vdev->pdev;
-	bool needs_save = false, needs_restore = false;
-	int ret;
-
-	lockdep_assert_held_write(&vdev->memory_lock);
-
-	if (vdev->needs_pm_restore) {
-		bool now_d3 = !vfio_pci_power_below(pdev->current_state,
-						    PCI_D3hot);
-
-		if (!now_d3 && !vfio_pci_power_below(state, PCI_D3hot)) {
-			pci_save_state(pdev);
-			needs_save = true;
-		}
-		if (now_d3 && state == PCI_D0)
-			needs_restore = true;
-	}
-
-	ret = pci_set_power_state(pdev, state);
-	if (ret)
-		return ret;
-
-	/* D3 may be refused by a quirk: only keep the state if we got there */
-	if (needs_save &&
-	    !vfio_pci_power_below(pdev->current_state, PCI_D3hot)) {
-		kfree(vdev->pm_save);
-		vdev->pm_save = pci_store_saved_state(pdev);
-	} else if (needs_restore) {
-		pci_load_and_free_saved_state(pdev, &vdev->pm_save);
-		pci_restore_state(pdev);
-	}
-	return 0;
-}
-
-/*
- * BAR mmap()s.  A mapping gets its pages in its fault handler, and only
- * while the user has memory decode enabled; when decode goes away (or the
- * device resets or leaves D0) every mapping's pages are zapped, so that
- * no access from the user reaches a BAR that does not respond.
- *
- * struct vfio_pci_vma tracks one VMA mapping a BAR: allocated by mmap()
- * and by vm_ops->open (fork, split, mremap), freed by vm_ops->close, and
- * on vdev->vma_list in between; vma->vm_private_data points to it.
- * @mapped says whether the VMA may have pages in: set by the fault
- * handler (and open, as fork copies pages), cleared by the zap.  The list
- * and @mapped are protected by vdev->vma_lock.
- */
-struct vfio_pci_vma {
-	struct vfio_pci_device	*vdev;
-	struct vm_area_struct	*vma;
-	struct list_head	next;
-	bool			mapped;
-};
-
-/*
- * Zaps the pages of every BAR mapping, and returns with vma_lock held so
- * that none can fault in again before the caller takes memory_lock.
- * mmap_lock nests outside vma_lock, so vma_lock is dropped to take each
- * process's mmap_lock.  The write side is taken, so that no munmap()
- * (which may tear down page tables under a downgraded mmap_lock) runs
- * concurrently with the zap.  With @try, gives up (returns false, no
- * lock held) rather than wait for a lock: for callers that hold the
- * vma_lock of another device.
- */
-static bool vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev, bool try)
-{
-	struct vfio_pci_vma *mv;
-	struct mm_struct *mm;
-
-	for (;;) {
-		if (!try)
-			mutex_lock(&vdev->vma_lock);
-		else if (!mutex_trylock(&vdev->vma_lock))
-			return false;
-
-		mm = NULL;
-		list_for_each_entry(mv, &vdev->vma_list, next) {
-			if (!mv->mapped)
-				continue;
-			if (mmget_not_zero(mv->vma->vm_mm)) {
-				mm = mv->vma->vm_mm;
-				break;
-			}
-			/* No task uses the mm: its pages are going away */
-			mv->mapped = false;
-		}
-		if (!mm)
-			return true;
-		mutex_unlock(&vdev->vma_lock);
-
-		if (!try) {
-			mmap_write_lock(mm);
-			mutex_lock(&vdev->vma_lock);
-		} else if (!mmap_write_trylock(mm)) {
-			mmput(mm);
-			return false;
-		} else if (!mutex_trylock(&vdev->vma_lock)) {
-			mmap_write_unlock(mm);
-			mmput(mm);
-			return false;
-		}
-
-		list_for_each_entry(mv, &vdev->vma_list, next) {
-			struct vm_area_struct *vma = mv->vma;
-
-			if (!mv->mapped || vma->vm_mm != mm)
-				continue;
-			zap_vma_ptes(vma, vma->vm_start,
-				     vma->vm_end - vma->vm_start);
-			mv->mapped = false;
-		}
-		mutex_unlock(&vdev->vma_lock);
-		mmap_write_unlock(mm);
-		mmput(mm);
-	}
-}
-
-void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev)
-{
-	vfio_pci_zap_and_vma_lock(vdev, false);
-	down_write(&vdev->memory_lock);
-	mutex_unlock(&vdev->vma_lock);
-}
-
-/*
- * Takes memory_lock for write and turns memory decode on in hardware for
- * an access of the kernel's own (MSI-X table, ROM); returns the command
- * register to restore.
- */
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_device *vdev)
-{
-	u16 cmd;
-
-	down_write(&vdev->memory_lock);
-	pci_read_config_word(vdev->pdev, PCI_COMMAND, &cmd);
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(vdev->pdev, PCI_COMMAND,
-				      cmd | PCI_COMMAND_MEMORY);
-	return cmd;
-}
-
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_device *vdev, u16 cmd)
-{
-	pci_write_config_word(vdev->pdev, PCI_COMMAND, cmd);
-	up_write(&vdev->memory_lock);
 }
 
 static unsigned long vfio_pci_vma_pfn(struct vm_area_struct *vma,
@@ -508,9 +354,10 @@ static int vfio_pci_open_device(struct vfio_device *core_vdev)
 				      &table);
 		vdev->msix_bar = table & PCI_MSIX_TABLE_BIR;
 		vdev->msix_offset = table & PCI_MSIX_TABLE_OFFSET;
-		vdev->msix_size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * 16;
+		vdev->msix_size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) *
+				  PCI_MSIX_ENTRY_SIZE;
 	} else {
-		vdev->msix_bar = 0xff;
+		vdev->msix_bar = VFIO_PCI_NO_MSIX_BAR;
 	}
 
 	vfio_pci_probe_mmaps(vdev);
@@ -1309,7 +1156,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vfio_init_group_dev(&vdev->vdev, &pdev->dev, &vfio_pci_ops);
 	vdev->pdev = pdev;
 	vdev->irq_type = VFIO_PCI_NUM_IRQS;
-	vdev->msix_bar = 0xff;
+	vdev->msix_bar = VFIO_PCI_NO_MSIX_BAR;
 	init_rwsem(&vdev->memory_lock);
 	mutex_init(&vdev->vma_lock);
 	INIT_LIST_HEAD(&vdev->vma_list);
@@ -1424,13 +1271,13 @@ static int __init vfio_pci_init(void)
 {
 	int ret;
 
-	ret = vfio_pci_intrs_init();
+	ret = vfio_pci_virqfd_init();
 	if (ret)
 		return ret;
 
 	ret = pci_register_driver(&vfio_pci_driver);
 	if (ret) {
-		vfio_pci_intrs_exit();
+		vfio_pci_virqfd_exit();
 		return ret;
 	}
 
@@ -1445,7 +1292,7 @@ module_init(vfio_pci_init);
 static void __exit vfio_pci_exit(void)
 {
 	pci_unregister_driver(&vfio_pci_driver);
-	vfio_pci_intrs_exit();
+	vfio_pci_virqfd_exit();
 }
 module_exit(vfio_pci_exit);
 

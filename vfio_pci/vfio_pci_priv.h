@@ -1,10 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vfio-pci private definitions: the per-device structure shared by
- * vfio_pci_core.c (driver, device file callbacks, mmap), vfio_pci_config.c
- * (config space virtualization), vfio_pci_intrs.c (interrupts) and
- * vfio_pci_rdwr.c (BAR and ROM read/write), and the functions they call in
- * each other.
+ * vfio-pci private definitions: the per-device structure shared by the
+ * files of vfio-pci, and the functions they call in each other.
+ *
+ * The files, and which may call which, one way only (no file calls a
+ * file above it, nor one beside it unless an arrow says so):
+ *
+ *   vfio_pci_core.c      driver, device file callbacks, ioctls, mmap
+ *        |
+ *        +--> vfio_pci_config.c  config space virtualization
+ *        |        |
+ *        |        +--> vfio_pci_intrs.c  (the virtual INTx disable bit)
+ *        |
+ *        +--> vfio_pci_intrs.c   interrupts, VFIO_DEVICE_SET_IRQS
+ *        +--> vfio_pci_rdwr.c    BAR and ROM read/write, ioeventfds
+ *        |
+ *   all of the above --> vfio_pci_memory.c  memory_lock: decode, power
+ *                    --> vfio_pci_virqfd.c  eventfd -> handler plumbing
+ *
+ * vfio_pci_memory.c and vfio_pci_virqfd.c call no other file of vfio-pci.
+ * Data goes the other way through struct vfio_pci_device, never through
+ * calls: vconfig, which vfio_pci_config.c owns, is read elsewhere only
+ * through the accessors below.
  */
 #ifndef VFIO_PCI_PRIV_H
 #define VFIO_PCI_PRIV_H
@@ -15,6 +32,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <asm/unaligned.h>
 
 /*
  * Region index N of a device file lives at offset N << 40; what is below
@@ -30,6 +48,12 @@
 #define VFIO_PCI_INDEX_TO_OFFSET(index)	((u64)(index) << VFIO_PCI_OFFSET_SHIFT)
 #define VFIO_PCI_OFFSET_MASK		(((u64)1 << VFIO_PCI_OFFSET_SHIFT) - 1)
 
+/* Shadow ROMs appear as 128 KiB option ROMs */
+#define VFIO_PCI_SHADOW_ROM_SIZE	0x20000
+
+/* vfio_pci_device.msix_bar of a device without MSI-X: no BAR */
+#define VFIO_PCI_NO_MSIX_BAR		0xff
+
 struct vfio_pci_irq_ctx;
 struct vfio_pci_virqfd;
 
@@ -44,7 +68,7 @@ struct vfio_pci_virqfd;
  * @extended_caps: the device has PCIe/PCI-X 2.0 extended capabilities
  * @bar_mmap_supported: BAR i may be mmap()ed
  * @dummy_res: reservation of the rest of the page of sub-page BAR i
- * @msix_bar: BAR holding the MSI-X table, or 0xff without MSI-X
+ * @msix_bar: BAR holding the MSI-X table, or VFIO_PCI_NO_MSIX_BAR
  * @msix_offset: offset of the MSI-X table in @msix_bar
  * @msix_size: size of the MSI-X table in bytes
  * @pci_saved_state: config state saved at open, restored at close
@@ -101,7 +125,7 @@ struct vfio_pci_virqfd;
  *   @igate -> @memory_lock
  *   @ioeventfds_lock -> @bar_lock
  * @igate and @ioeventfds_lock also wait for the eventfd work items (see
- * vfio_pci_intrs.c), which take @memory_lock for read.
+ * vfio_pci_virqfd.c), which take @memory_lock for read.
  * @memory_lock is held for read around every access to device memory and
  * the mapping of BAR pages into a process, and for write while memory
  * decode or the power state changes, or the device resets.  Whoever takes
@@ -168,26 +192,55 @@ struct vfio_pci_device {
 	struct eventfd_ctx		*req_trigger;
 };
 
+/*
+ * BAR mmap()s.  A mapping gets its pages in its fault handler, and only
+ * while the user has memory decode enabled; when decode goes away (or the
+ * device resets or leaves D0) every mapping's pages are zapped, so that
+ * no access from the user reaches a BAR that does not respond.
+ *
+ * struct vfio_pci_vma tracks one VMA mapping a BAR: allocated by mmap()
+ * and by vm_ops->open (fork, split, mremap), freed by vm_ops->close, and
+ * on vdev->vma_list in between; vma->vm_private_data points to it.
+ * @mapped says whether the VMA may have pages in: set by the fault
+ * handler (and open, as fork copies pages), cleared by the zap.  The list
+ * and @mapped are protected by vdev->vma_lock.
+ */
+struct vfio_pci_vma {
+	struct vfio_pci_device	*vdev;
+	struct vm_area_struct	*vma;
+	struct list_head	next;
+	bool			mapped;
+};
+
 /* Is power state @a shallower than @b?  (pci_power_t is __bitwise) */
 static inline bool vfio_pci_power_below(pci_power_t a, pci_power_t b)
 {
 	return (__force int)a < (__force int)b;
 }
 
-/* vfio_pci_core.c */
-int vfio_pci_set_power_state(struct vfio_pci_device *vdev,
-			     pci_power_t state);
-void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev);
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_device *vdev);
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_device *vdev,
-					u16 cmd);
+/*
+ * Accessors of the virtual config space, which vfio_pci_config.c owns and
+ * builds at open_device (little-endian, as config space is).
+ *
+ * The command register: its memory and I/O enable bits as the user set
+ * them, which change under memory_lock for write.
+ */
+static inline u16 vfio_pci_vconfig_command(struct vfio_pci_device *vdev)
+{
+	return get_unaligned_le16(vdev->vconfig + PCI_COMMAND);
+}
+
+/* The interrupt pin the user sees, constant while open: 0 hides INTx */
+static inline u8 vfio_pci_vconfig_intx_pin(struct vfio_pci_device *vdev)
+{
+	return vdev->vconfig[PCI_INTERRUPT_PIN];
+}
 
 /* vfio_pci_config.c */
 int vfio_pci_config_init(struct vfio_pci_device *vdev);
 void vfio_pci_config_free(struct vfio_pci_device *vdev);
 ssize_t vfio_pci_config_rw(struct vfio_pci_device *vdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool iswrite);
-bool vfio_pci_memory_enabled(struct vfio_pci_device *vdev);
 
 /* vfio_pci_intrs.c */
 int vfio_pci_get_irq_count(struct vfio_pci_device *vdev, unsigned int index);
@@ -197,14 +250,8 @@ int vfio_pci_set_irqs(struct vfio_pci_device *vdev, u32 flags,
 void vfio_pci_irqs_release(struct vfio_pci_device *vdev);
 void vfio_pci_intx_set_virq_disabled(struct vfio_pci_device *vdev,
 				     bool disabled);
-int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
-			   void (*thread)(void *opaque),
-			   struct vfio_pci_virqfd **owner, int fd);
-void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner);
 void vfio_pci_signal_err(struct vfio_pci_device *vdev);
 void vfio_pci_signal_req(struct vfio_pci_device *vdev, unsigned int count);
-int vfio_pci_intrs_init(void);
-void vfio_pci_intrs_exit(void);
 
 /* vfio_pci_rdwr.c */
 int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar);
@@ -214,5 +261,24 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,
 		       int count, int fd);
 void vfio_pci_ioeventfds_release(struct vfio_pci_device *vdev);
+
+/* vfio_pci_memory.c */
+bool vfio_pci_memory_enabled(struct vfio_pci_device *vdev);
+int vfio_pci_set_power_state(struct vfio_pci_device *vdev,
+			     pci_power_t state);
+bool vfio_pci_zap_and_vma_lock(struct vfio_pci_device *vdev, bool try);
+void vfio_pci_zap_and_down_write_memory_lock(struct vfio_pci_device *vdev);
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_device *vdev);
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_device *vdev,
+					u16 cmd);
+
+/* vfio_pci_virqfd.c */
+int vfio_pci_virqfd_enable(void *opaque, bool (*handler)(void *opaque),
+			   void (*thread)(void *opaque),
+			   struct vfio_pci_virqfd **owner, int fd);
+void vfio_pci_virqfd_disable(struct vfio_pci_virqfd **owner);
+void vfio_pci_virqfd_flush_thread(struct vfio_pci_virqfd **owner);
+int vfio_pci_virqfd_init(void);
+void vfio_pci_virqfd_exit(void);
 
 #endif /* VFIO_PCI_PRIV_H */

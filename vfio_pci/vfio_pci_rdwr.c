@@ -39,9 +39,6 @@ struct vfio_pci_ioeventfd {
 	bool			test_mem;
 };
 
-/* Shadow ROMs appear as 128 KiB option ROMs */
-#define VFIO_PCI_SHADOW_ROM_SIZE	0x20000
-
 /* Claims BAR @bar for vfio-pci and maps it into the kernel, once */
 int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar)
 {
@@ -174,6 +171,18 @@ out_unlock:
 	return ret;
 }
 
+/* The size of BAR (or ROM) @bar as the user sees it: 0 if there is none */
+static resource_size_t vfio_pci_bar_size(struct pci_dev *pdev,
+					 unsigned int bar)
+{
+	if (pci_resource_start(pdev, bar))
+		return pci_resource_len(pdev, bar);
+	if (bar == PCI_ROM_RESOURCE &&
+	    pdev->resource[bar].flags & IORESOURCE_ROM_SHADOW)
+		return VFIO_PCI_SHADOW_ROM_SIZE;
+	return 0;
+}
+
 ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 			size_t count, loff_t *ppos, bool iswrite)
 {
@@ -188,14 +197,7 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 	int ret = 0;
 	u8 *kbuf;
 
-	if (pci_resource_start(pdev, bar))
-		end = pci_resource_len(pdev, bar);
-	else if (bar == PCI_ROM_RESOURCE &&
-		 pdev->resource[bar].flags & IORESOURCE_ROM_SHADOW)
-		end = VFIO_PCI_SHADOW_ROM_SIZE;
-	else
-		return -EINVAL;
-
+	end = vfio_pci_bar_size(pdev, bar);
 	if (pos >= end)
 		return -EINVAL;
 
@@ -339,6 +341,62 @@ static void vfio_pci_ioeventfd_free(struct vfio_pci_ioeventfd *ioeventfd)
 	kfree(ioeventfd);
 }
 
+/* The ioeventfd of BAR @bar with these parameters, or NULL */
+static struct vfio_pci_ioeventfd *
+vfio_pci_ioeventfd_find(struct vfio_pci_device *vdev, int bar, u64 pos,
+			u64 data, int count)
+{
+	struct vfio_pci_ioeventfd *ioeventfd;
+
+	lockdep_assert_held(&vdev->ioeventfds_lock);
+
+	list_for_each_entry(ioeventfd, &vdev->ioeventfds_list, next) {
+		if (ioeventfd->pos == pos && ioeventfd->bar == bar &&
+		    ioeventfd->data == data && ioeventfd->count == count)
+			return ioeventfd;
+	}
+	return NULL;
+}
+
+/* Adds an ioeventfd on eventfd @fd; BAR @bar is mapped */
+static int vfio_pci_ioeventfd_add(struct vfio_pci_device *vdev, int bar,
+				  u64 pos, u64 data, int count, int fd)
+{
+	struct vfio_pci_ioeventfd *ioeventfd;
+	int ret;
+
+	lockdep_assert_held(&vdev->ioeventfds_lock);
+
+	if (vdev->ioeventfds_nr >= VFIO_PCI_IOEVENTFD_MAX)
+		return -ENOSPC;
+
+	ioeventfd = vfio_fail_ptr(kzalloc(sizeof(*ioeventfd),
+					  GFP_KERNEL_ACCOUNT));
+	if (!ioeventfd)
+		return -ENOMEM;
+
+	ioeventfd->vdev = vdev;
+	ioeventfd->addr = vdev->barmap[bar] + pos;
+	ioeventfd->data = data;
+	ioeventfd->pos = pos;
+	ioeventfd->bar = bar;
+	ioeventfd->count = count;
+	ioeventfd->test_mem = pci_resource_flags(vdev->pdev, bar) &
+			      IORESOURCE_MEM;
+
+	ret = vfio_pci_virqfd_enable(ioeventfd, vfio_pci_ioeventfd_handler,
+				     vfio_pci_ioeventfd_thread,
+				     &ioeventfd->virqfd, fd);
+	if (ret) {
+		kfree(ioeventfd);
+		return ret;
+	}
+
+	list_add(&ioeventfd->next, &vdev->ioeventfds_list);
+	vdev->ioeventfds_nr++;
+	return 0;
+}
+
 /*
  * VFIO_DEVICE_IOEVENTFD: adds an ioeventfd writing @data (@count bytes) at
  * @offset of the device file, which must be in a BAR and not in the MSI-X
@@ -374,56 +432,18 @@ int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,
 
 	mutex_lock(&vdev->ioeventfds_lock);
 
-	list_for_each_entry(ioeventfd, &vdev->ioeventfds_list, next) {
-		if (ioeventfd->pos == pos && ioeventfd->bar == bar &&
-		    ioeventfd->data == data && ioeventfd->count == count) {
-			if (fd == -1) {
-				vfio_pci_ioeventfd_free(ioeventfd);
-				ret = 0;
-			} else {
-				ret = -EEXIST;
-			}
-			goto out_unlock;
-		}
-	}
-
-	if (fd < 0) {
+	ioeventfd = vfio_pci_ioeventfd_find(vdev, bar, pos, data, count);
+	if (ioeventfd && fd == -1) {
+		vfio_pci_ioeventfd_free(ioeventfd);
+		ret = 0;
+	} else if (ioeventfd) {
+		ret = -EEXIST;
+	} else if (fd < 0) {
 		ret = -ENODEV;
-		goto out_unlock;
+	} else {
+		ret = vfio_pci_ioeventfd_add(vdev, bar, pos, data, count, fd);
 	}
 
-	if (vdev->ioeventfds_nr >= VFIO_PCI_IOEVENTFD_MAX) {
-		ret = -ENOSPC;
-		goto out_unlock;
-	}
-
-	ioeventfd = vfio_fail_ptr(kzalloc(sizeof(*ioeventfd),
-					  GFP_KERNEL_ACCOUNT));
-	if (!ioeventfd) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-
-	ioeventfd->vdev = vdev;
-	ioeventfd->addr = vdev->barmap[bar] + pos;
-	ioeventfd->data = data;
-	ioeventfd->pos = pos;
-	ioeventfd->bar = bar;
-	ioeventfd->count = count;
-	ioeventfd->test_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
-
-	ret = vfio_pci_virqfd_enable(ioeventfd, vfio_pci_ioeventfd_handler,
-				     vfio_pci_ioeventfd_thread,
-				     &ioeventfd->virqfd, fd);
-	if (ret) {
-		kfree(ioeventfd);
-		goto out_unlock;
-	}
-
-	list_add(&ioeventfd->next, &vdev->ioeventfds_list);
-	vdev->ioeventfds_nr++;
-
-out_unlock:
 	mutex_unlock(&vdev->ioeventfds_lock);
 	return ret;
 }
