@@ -98,7 +98,7 @@ struct vfio_device {
 	struct vfio_group *group;
 	struct kvm *kvm;
 
-	/* private to the core */
+	/* private: to the core */
 	struct kref kref;		/* final put under group->device_lock */
 	struct completion comp;		/* completed by the final put */
 	struct list_head group_next;	/* on group->device_list */
