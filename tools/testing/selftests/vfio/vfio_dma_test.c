@@ -99,7 +99,7 @@ FIXTURE_VARIANT_ADD(dma, type1v2)
 	.type = VFIO_TYPE1v2_IOMMU,
 };
 
-static void dma_release(FIXTURE_DATA(dma) *self)
+static void dma_release(FIXTURE_DATA(dma) * self)
 {
 	vfio_dev_close(&self->d1);
 	vfio_dev_close(&self->d);
