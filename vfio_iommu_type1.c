@@ -2124,7 +2124,6 @@ static long vfio_iommu_type1_ioctl(void *iommu_data, unsigned int cmd,
 }
 
 static const struct vfio_iommu_driver_ops vfio_iommu_type1_ops = {
-	.name		= "vfio-iommu-type1",
 	.owner		= THIS_MODULE,
 	.open		= vfio_iommu_type1_open,
 	.release	= vfio_iommu_type1_release,

@@ -51,7 +51,7 @@ int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar)
 		goto out_unlock;
 
 	ret = vfio_fail_int(pci_request_selected_regions(pdev, 1 << bar,
-							 "vfio-pci"));
+							 vdev->vdev.ops->name));
 	if (ret)
 		goto out_unlock;
 

@@ -47,7 +47,8 @@ struct vfio_device;
 
 /**
  * struct vfio_device_ops - callbacks of a VFIO bus driver
- * @name: name of the bus driver, for messages
+ * @name: name of the bus driver, as it names itself to the PCI core (the
+ *	owner of the BARs it requests)
  * @open_device: called when the first file descriptor of the device is
  *	opened; may fail
  * @close_device: called when the last file descriptor of the device is
@@ -98,7 +99,7 @@ struct vfio_device {
 	struct vfio_group *group;
 	struct kvm *kvm;
 
-	/* private to the core */
+	/* private: to the core */
 	struct kref kref;		/* final put under group->device_lock */
 	struct completion comp;		/* completed by the final put */
 	struct list_head group_next;	/* on group->device_list */
@@ -125,7 +126,6 @@ void vfio_file_set_kvm(struct file *file, struct kvm *kvm);
 
 /**
  * struct vfio_iommu_driver_ops - callbacks of a VFIO IOMMU backend
- * @name: name of the backend, for messages
  * @owner: module that provides the backend; pinned while a container
  *	uses it
  * @open: creates the backend's per-container state for the IOMMU type
@@ -138,7 +138,6 @@ void vfio_file_set_kvm(struct file *file, struct kvm *kvm);
  * @detach_group: removes a group added by @attach_group
  */
 struct vfio_iommu_driver_ops {
-	const char *name;
 	struct module *owner;
 	void *(*open)(unsigned long arg);
 	void (*release)(void *iommu_data);

@@ -15,9 +15,11 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,15 +81,86 @@ static void restore_edu1(const char *bdf)
 		pci_rebind(bdf, "vfio-pci");
 }
 
+/*
+ * Waits up to timeout_ms for child to exit: its pid, with its status in
+ * *status, or 0 while it still runs.
+ */
+static pid_t wait_child(pid_t child, int *status, long timeout_ms)
+{
+	struct timespec start;
+	pid_t ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while ((ret = waitpid(child, status, WNOHANG)) == 0 &&
+	       elapsed_ms(&start) < timeout_ms)
+		usleep(10 * 1000);
+	return ret;
+}
+
+/*
+ * Whether a process sleeps in write(2): /proc/<pid>/syscall gives the
+ * number of the system call a task is blocked in, "running" while it is
+ * runnable, and -1 while it sleeps outside any.
+ */
+static bool asleep_in_write(pid_t pid)
+{
+	char path[64], buf[128], *end;
+	ssize_t n;
+	long nr;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	nr = strtol(buf, &end, 10);
+	return end != buf && nr == SYS_write;
+}
+
+/*
+ * Waits up to timeout_ms until child sleeps in write(2): false if it
+ * exited (it is reaped, with its status in *status) or never did.
+ */
+static bool wait_asleep_in_write(pid_t child, int *status, long timeout_ms)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!asleep_in_write(child)) {
+		if (waitpid(child, status, WNOHANG) != 0 ||
+		    elapsed_ms(&start) >= timeout_ms)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
+/*
+ * The device that unbind_waits_for_device_file opens, its REQ eventfd and
+ * the child that unbinds it are the fixture's: the teardown lets go of
+ * the device first, so that a blocked unbind completes before VFIO_EDU1
+ * is bound again, whatever assertion failed.
+ */
 FIXTURE(bind) {
 	const char *edu1;
 	int group_id;
+	struct vfio_dev d;
+	int req;
+	pid_t child;
 };
 
 FIXTURE_SETUP(bind)
 {
 	char drv[64];
 
+	vfio_dev_init(&self->d, NULL);
+	self->req = -1;
+	self->child = -1;
 	self->edu1 = vfio_test_env("VFIO_EDU1");
 	if (!self->edu1)
 		SKIP(return, "VFIO_EDU1 not set (not in the test VM)");
@@ -101,7 +174,15 @@ FIXTURE_SETUP(bind)
 FIXTURE_TEARDOWN(bind)
 {
 	char drv[64] = "";
+	int status;
 
+	vfio_dev_close(&self->d);
+	if (self->req >= 0)
+		close(self->req);
+	if (self->child > 0 && !wait_child(self->child, &status, 10000)) {
+		kill(self->child, SIGKILL);
+		waitpid(self->child, &status, 0);
+	}
 	if (!self->edu1)
 		return;
 	restore_edu1(self->edu1);
@@ -186,46 +267,45 @@ TEST_F(bind, open_group_outlives_device)
  */
 TEST_F(bind, unbind_waits_for_device_file)
 {
-	struct timespec start;
-	struct vfio_dev d;
-	int status, req;
-	pid_t child;
+	struct vfio_region_info ri;
+	int status;
 
-	vfio_dev_init(&d, self->edu1);
-	ASSERT_EQ(0, vfio_dev_open(&d, self->edu1, VFIO_TYPE1v2_IOMMU));
-	req = eventfd(0, EFD_CLOEXEC);
-	ASSERT_LE(0, req);
-	ASSERT_EQ(0, vfio_irq_set_eventfd(d.device, VFIO_PCI_REQ_IRQ_INDEX,
-					  req));
+	ASSERT_EQ(0, vfio_dev_open(&self->d, self->edu1, VFIO_TYPE1v2_IOMMU));
+	self->req = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->req);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(self->d.device,
+					  VFIO_PCI_REQ_IRQ_INDEX, self->req));
 
 	ASSERT_EQ(0, pci_set_driver_override(self->edu1, ""));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child) {
 		/* Our copies of the files would keep the device in use. */
-		close(req);
-		close(d.device);
-		close(d.group);
-		close(d.container);
+		close(self->req);
+		vfio_dev_close(&self->d);
 		_exit(pci_unbind(self->edu1) ? 1 : 0);
 	}
 
-	/* The request comes at once; the unbind waits for us. */
-	EXPECT_EQ(1, vfio_eventfd_wait(req, 5000));
-	usleep(300 * 1000);
-	EXPECT_EQ(0, waitpid(child, &status, WNOHANG));
+	/*
+	 * The unbind has begun once the REQ eventfd fires; then it waits
+	 * for us, asleep in the child's write to "unbind", with the group
+	 * node and our device file still there.
+	 */
+	ASSERT_EQ(1, vfio_eventfd_wait(self->req, 5000))
+		TH_LOG("no REQ eventfd within 5 s of the unbind");
+	ASSERT_TRUE(wait_asleep_in_write(self->child, &status, 5000))
+		TH_LOG("the unbind did not wait for the device file");
+	EXPECT_EQ(0, waitpid(self->child, &status, WNOHANG));
+	EXPECT_TRUE(group_node_exists(self->group_id));
+	EXPECT_EQ(0, vfio_region_info(self->d.device,
+				      VFIO_PCI_CONFIG_REGION_INDEX, &ri));
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	vfio_dev_close(&d);
-	close(req);
-	while (waitpid(child, &status, WNOHANG) == 0 &&
-	       elapsed_ms(&start) < 10000)
-		usleep(10 * 1000);
-	if (elapsed_ms(&start) >= 10000) {
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		ASSERT_TRUE(false) TH_LOG("unbind still blocked after close");
-	}
+	vfio_dev_close(&self->d);
+	close(self->req);
+	self->req = -1;
+	ASSERT_EQ(self->child, wait_child(self->child, &status, 10000))
+		TH_LOG("unbind still blocked 10 s after close");
+	self->child = -1;
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_FALSE(group_node_exists(self->group_id));

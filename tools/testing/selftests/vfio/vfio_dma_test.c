@@ -80,9 +80,15 @@ find_cap(struct vfio_iommu_type1_info *info, uint16_t id)
 	return NULL;
 }
 
+/*
+ * Everything a test opens is the fixture's, so that the teardown releases
+ * it whatever assertion failed: EDU0 with its own container (d), EDU1
+ * when a test adds it to that container (d1), and the DMA buffers.
+ */
 FIXTURE(dma)
 {
 	struct vfio_dev d;
+	struct vfio_dev d1;
 	uint8_t *src, *dst;
 };
 
@@ -101,23 +107,42 @@ FIXTURE_VARIANT_ADD(dma, type1v2)
 	.type = VFIO_TYPE1v2_IOMMU,
 };
 
+static void dma_release(FIXTURE_DATA(dma) * self)
+{
+	vfio_dev_close(&self->d1);
+	vfio_dev_close(&self->d);
+	vfio_free(self->src, BUF_SIZE);
+	vfio_free(self->dst, BUF_SIZE);
+	self->src = NULL;
+	self->dst = NULL;
+}
+
+/*
+ * The harness does not tear down after a failed setup: the setup
+ * releases what it got before it asserts.
+ */
 FIXTURE_SETUP(dma)
 {
+	int ret = -ENOMEM;
+
 	vfio_dev_init(&self->d, edu0);
+	vfio_dev_init(&self->d1, edu1);
 	self->src = vfio_alloc(BUF_SIZE);
-	ASSERT_NE(NULL, self->src);
 	self->dst = vfio_alloc(BUF_SIZE);
-	ASSERT_NE(NULL, self->dst);
-	ASSERT_EQ(0, vfio_dev_open(&self->d, edu0, variant->type));
-	ASSERT_EQ(0, edu_map_bar0(&self->d));
-	ASSERT_EQ(0, edu_enable(&self->d));
+	if (self->src && self->dst)
+		ret = vfio_dev_open(&self->d, edu0, variant->type);
+	if (!ret)
+		ret = edu_map_bar0(&self->d);
+	if (!ret)
+		ret = edu_enable(&self->d);
+	if (ret)
+		dma_release(self);
+	ASSERT_EQ(0, ret) TH_LOG("buffers, %s and its BAR0", edu0);
 }
 
 FIXTURE_TEARDOWN(dma)
 {
-	vfio_dev_close(&self->d);
-	vfio_free(self->src, BUF_SIZE);
-	vfio_free(self->dst, BUF_SIZE);
+	dma_release(self);
 }
 
 TEST_F(dma, iommu_info)
@@ -680,12 +705,11 @@ TEST_F(dma, dirty_ranges)
  */
 TEST_F(dma, second_group)
 {
-	struct vfio_dev d1;
+	struct vfio_dev *d1 = &self->d1;
 	uint64_t unmapped = 0;
 	int fd;
 
 	ASSERT_NE(NULL, edu1);
-	vfio_dev_init(&d1, edu1);
 	fill(self->src, BUF_SIZE, 17);
 	memset(self->dst, 0, BUF_SIZE);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
@@ -693,33 +717,25 @@ TEST_F(dma, second_group)
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
 				  BUF_SIZE, RW));
 
+	/* its group into our container, then its device: d1 owns both */
 	fd = vfio_open_group(edu1);
 	ASSERT_LE(0, fd);
-	d1.group = fd;
-	ASSERT_EQ(0, vfio_group_set_container(d1.group, self->d.container));
-	fd = vfio_get_device_fd(d1.group, edu1);
-	ASSERT_LE(0, fd);
-	d1.device = fd;
-	ASSERT_EQ(0, vfio_region_info(d1.device, VFIO_PCI_CONFIG_REGION_INDEX,
-				      &d1.config));
-	ASSERT_EQ(0, vfio_region_info(d1.device, VFIO_PCI_BAR0_REGION_INDEX,
-				      &d1.bar0));
-	ASSERT_EQ(0, edu_map_bar0(&d1));
-	ASSERT_EQ(0, edu_enable(&d1));
+	ASSERT_EQ(0, vfio_dev_attach(d1, edu1, fd, self->d.container,
+				     variant->type));
+	ASSERT_EQ(0, edu_map_bar0(d1));
+	ASSERT_EQ(0, edu_enable(d1));
 
-	EXPECT_EQ(0, edu_dma(&d1, IOVA_SRC, 0, EDU_DMA_MAX, false));
-	EXPECT_EQ(0, edu_dma(&d1, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, edu_dma(d1, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	EXPECT_EQ(0, edu_dma(d1, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(0, memcmp(self->src, self->dst, EDU_DMA_MAX));
 
 	EXPECT_EQ(0, vfio_unmap_dma(self->d.container, IOVA_DST, BUF_SIZE, 0,
 				    &unmapped));
 	EXPECT_EQ(BUF_SIZE, unmapped);
 	memset(self->dst, 0x77, BUF_SIZE);
-	EXPECT_EQ(0, edu_dma(&d1, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, edu_dma(d1, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0x77));
-
-	vfio_dev_close(&d1);
 }
 
 int main(int argc, char **argv)

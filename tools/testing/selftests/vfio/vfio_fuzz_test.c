@@ -673,177 +673,211 @@ static unsigned long fz_ioctl_nr(struct fz *f)
 		    one_in(f, 2) ? 0 : below(f, 256));
 }
 
+static long op_check_extension(struct fz *f, int fd)
+{
+	unsigned long ext = one_in(f, 2) ? below(f, 12) : fz_u64(f);
+
+	LOG(f, "CHECK_EXTENSION fd %d %lu", fd, ext);
+	return fz_ioctl(fd, VFIO_CHECK_EXTENSION, (void *)ext);
+}
+
+static long op_set_iommu(struct fz *f, int fd)
+{
+	unsigned long type = one_in(f, 2) ? below(f, 12) : fz_u64(f);
+
+	if (one_in(f, 2))
+		type = one_in(f, 3) ? VFIO_TYPE1_IOMMU :
+				      VFIO_TYPE1v2_IOMMU;
+	LOG(f, "SET_IOMMU fd %d %lu", fd, type);
+	return fz_ioctl(fd, VFIO_SET_IOMMU, (void *)type);
+}
+
+static long op_iommu_get_info(struct fz *f, int fd)
+{
+	struct vfio_iommu_type1_info *info;
+	long ret;
+	void *p;
+
+	info = fz_arg(f);
+	info->argsz = one_in(f, 3) ? ARG_SIZE :
+		fz_argsz(f, sizeof(*info));
+	info->flags = one_in(f, 4) ? fz_u32(f) : 0;
+	LOG(f, "IOMMU_GET_INFO fd %d argsz %u", fd, info->argsz);
+	p = fz_place(f, sizeof(*info));
+	ret = fz_ioctl(fd, VFIO_IOMMU_GET_INFO, p);
+	if (!ret)
+		f->live_container = fd;
+	return ret;
+}
+
+static long op_map_dma(struct fz *f, int fd)
+{
+	struct vfio_iommu_type1_dma_map *map;
+	typeof(f->mapped[0]) *m;
+	uint32_t flags = VFIO_DMA_MAP_FLAG_READ |
+			 VFIO_DMA_MAP_FLAG_WRITE;
+	long ret;
+	void *p;
+
+	map = fz_arg(f);
+	if (one_in(f, 4))
+		flags = below(f, 16);
+	if (one_in(f, 8) && !f->sane)
+		flags = fz_u32(f);
+	map->argsz = fz_argsz(f, sizeof(*map));
+	map->flags = flags;
+	map->vaddr = fz_vaddr(f);
+	map->iova = fz_iova(f);
+	map->size = fz_dma_size(f);
+	/* a new vaddr for a recent mapping */
+	if (flags & VFIO_DMA_MAP_FLAG_VADDR && f->sane) {
+		m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
+		map->iova = m->iova;
+		map->size = m->size;
+	}
+	LOG(f, "MAP_DMA fd %d argsz %u flags %#x vaddr %#llx iova %#llx size %#llx",
+	    fd, map->argsz, map->flags, (unsigned long long)map->vaddr,
+	    (unsigned long long)map->iova,
+	    (unsigned long long)map->size);
+	p = fz_place(f, sizeof(*map));
+	m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
+	ret = fz_ioctl(fd, VFIO_IOMMU_MAP_DMA, p);
+	if (!ret)
+		f->live_container = fd;
+	if (!ret && p == f->arg) {
+		m->iova = map->iova;
+		m->size = map->size;
+	}
+	return ret;
+}
+
+static long op_unmap_dma(struct fz *f, int fd)
+{
+	struct vfio_iommu_type1_dma_unmap *unmap;
+	typeof(f->mapped[0]) *m;
+	struct vfio_bitmap *bm;
+	static const uint32_t flag_set[] = {
+		0, VFIO_DMA_UNMAP_FLAG_ALL, VFIO_DMA_UNMAP_FLAG_VADDR,
+		VFIO_DMA_UNMAP_FLAG_ALL | VFIO_DMA_UNMAP_FLAG_VADDR,
+		VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
+		VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP |
+		VFIO_DMA_UNMAP_FLAG_ALL,
+	};
+	void *p;
+
+	unmap = fz_arg(f);
+	bm = (struct vfio_bitmap *)unmap->data;
+	unmap->flags = one_in(f, 8) && !f->sane ? fz_u32(f) :
+		flag_set[below(f, ARRAY_SIZE(flag_set))];
+	unmap->argsz = fz_argsz(f, sizeof(*unmap) +
+			(unmap->flags &
+			 VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP ?
+			 sizeof(*bm) : 0));
+	unmap->iova = one_in(f, 4) ? 0 : fz_iova(f);
+	unmap->size = one_in(f, 4) ? 0 : fz_dma_size(f);
+	if (one_in(f, 3))
+		unmap->size = -1ULL - unmap->iova + 1;
+	m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
+	if (f->sane && unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL) {
+		unmap->iova = 0;
+		unmap->size = 0;
+	} else if (f->sane && one_in(f, 6)) {
+		/* everything the sane maps can reach */
+		unmap->iova = 0;
+		unmap->size = 1024 * 16 * PAGE;
+	} else if (f->sane) {
+		unmap->iova = m->iova;
+		unmap->size = m->size;
+	}
+	fz_bitmap(f, bm, unmap->size);
+	LOG(f, "UNMAP_DMA fd %d argsz %u flags %#x iova %#llx size %#llx",
+	    fd, unmap->argsz, unmap->flags,
+	    (unsigned long long)unmap->iova,
+	    (unsigned long long)unmap->size);
+	p = fz_place(f, sizeof(*unmap) + sizeof(*bm));
+	return fz_ioctl(fd, VFIO_IOMMU_UNMAP_DMA, p);
+}
+
+static long op_dirty_pages(struct fz *f, int fd)
+{
+	struct vfio_iommu_type1_dirty_bitmap *d;
+	struct vfio_iommu_type1_dirty_bitmap_get *g;
+	void *p;
+
+	d = fz_arg(f);
+	g = (struct vfio_iommu_type1_dirty_bitmap_get *)d->data;
+	d->flags = 1U << below(f, 3);
+	if (one_in(f, 6) && !f->sane)
+		d->flags = fz_u32(f);
+	d->argsz = fz_argsz(f, sizeof(*d) +
+			    (d->flags &
+			     VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP ?
+			     sizeof(*g) : 0));
+	g->iova = fz_iova(f);
+	g->size = one_in(f, 2) ? POOL_SIZE : fz_dma_size(f);
+	if (f->sane) {
+		typeof(f->mapped[0]) *m =
+			&f->mapped[below(f, ARRAY_SIZE(f->mapped))];
+
+		g->iova = m->iova;
+		g->size = m->size;
+	}
+	fz_bitmap(f, &g->bitmap, g->size);
+	LOG(f, "DIRTY_PAGES fd %d argsz %u flags %#x iova %#llx size %#llx",
+	    fd, d->argsz, d->flags, (unsigned long long)g->iova,
+	    (unsigned long long)g->size);
+	p = fz_place(f, sizeof(*d) + sizeof(*g));
+	return fz_ioctl(fd, VFIO_IOMMU_DIRTY_PAGES, p);
+}
+
+/* A random ioctl number on a container, with 8 random u64s or a value */
+static long op_container_ioctl(struct fz *f, int fd)
+{
+	unsigned long nr = fz_ioctl_nr(f);
+	uint64_t *a;
+	unsigned int i;
+	void *p;
+
+	a = fz_arg(f);
+	for (i = 0; i < 8; i++)
+		a[i] = fz_u64(f);
+	p = fz_place(f, 64);
+	/* or the argument as a value */
+	if (one_in(f, 4))
+		p = (void *)fz_u64(f);
+	LOG(f, "ioctl container fd %d %#lx arg %p", fd, nr, p);
+	return fz_ioctl(fd, nr, p);
+}
+
 /* Container ioctls: call number which, or a random one when negative */
 static long op_container(struct fz *f, int which)
 {
 	int fd = fz_container(f);
-	long ret;
-	void *p;
 
 	switch (which >= 0 ? which : (int)below(f, 16)) {
 	case 0:
 		LOG(f, "GET_API_VERSION fd %d", fd);
 		return fz_ioctl(fd, VFIO_GET_API_VERSION, NULL);
-	case 1: {
-		unsigned long ext = one_in(f, 2) ? below(f, 12) : fz_u64(f);
-
-		LOG(f, "CHECK_EXTENSION fd %d %lu", fd, ext);
-		return fz_ioctl(fd, VFIO_CHECK_EXTENSION, (void *)ext);
-	}
-	case 2: {
-		unsigned long type = one_in(f, 2) ? below(f, 12) : fz_u64(f);
-
-		if (one_in(f, 2))
-			type = one_in(f, 3) ? VFIO_TYPE1_IOMMU :
-					      VFIO_TYPE1v2_IOMMU;
-		LOG(f, "SET_IOMMU fd %d %lu", fd, type);
-		return fz_ioctl(fd, VFIO_SET_IOMMU, (void *)type);
-	}
-	case 3: {
-		struct vfio_iommu_type1_info *info;
-
-		info = fz_arg(f);
-		info->argsz = one_in(f, 3) ? ARG_SIZE :
-			fz_argsz(f, sizeof(*info));
-		info->flags = one_in(f, 4) ? fz_u32(f) : 0;
-		LOG(f, "IOMMU_GET_INFO fd %d argsz %u", fd, info->argsz);
-		p = fz_place(f, sizeof(*info));
-		ret = fz_ioctl(fd, VFIO_IOMMU_GET_INFO, p);
-		if (!ret)
-			f->live_container = fd;
-		return ret;
-	}
+	case 1:
+		return op_check_extension(f, fd);
+	case 2:
+		return op_set_iommu(f, fd);
+	case 3:
+		return op_iommu_get_info(f, fd);
 	case OP_MAP_DMA:
 	case 5:
 	case 6:
-	case 7: {
-		struct vfio_iommu_type1_dma_map *map;
-		typeof(f->mapped[0]) *m;
-		uint32_t flags = VFIO_DMA_MAP_FLAG_READ |
-				 VFIO_DMA_MAP_FLAG_WRITE;
-
-		map = fz_arg(f);
-		if (one_in(f, 4))
-			flags = below(f, 16);
-		if (one_in(f, 8) && !f->sane)
-			flags = fz_u32(f);
-		map->argsz = fz_argsz(f, sizeof(*map));
-		map->flags = flags;
-		map->vaddr = fz_vaddr(f);
-		map->iova = fz_iova(f);
-		map->size = fz_dma_size(f);
-		/* a new vaddr for a recent mapping */
-		if (flags & VFIO_DMA_MAP_FLAG_VADDR && f->sane) {
-			m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
-			map->iova = m->iova;
-			map->size = m->size;
-		}
-		LOG(f, "MAP_DMA fd %d argsz %u flags %#x vaddr %#llx iova %#llx size %#llx",
-		    fd, map->argsz, map->flags, (unsigned long long)map->vaddr,
-		    (unsigned long long)map->iova,
-		    (unsigned long long)map->size);
-		p = fz_place(f, sizeof(*map));
-		m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
-		ret = fz_ioctl(fd, VFIO_IOMMU_MAP_DMA, p);
-		if (!ret)
-			f->live_container = fd;
-		if (!ret && p == f->arg) {
-			m->iova = map->iova;
-			m->size = map->size;
-		}
-		return ret;
-	}
+	case 7:
+		return op_map_dma(f, fd);
 	case 8:
 	case 9:
-	case 10: {
-		struct vfio_iommu_type1_dma_unmap *unmap;
-		typeof(f->mapped[0]) *m;
-		struct vfio_bitmap *bm;
-		static const uint32_t flag_set[] = {
-			0, VFIO_DMA_UNMAP_FLAG_ALL, VFIO_DMA_UNMAP_FLAG_VADDR,
-			VFIO_DMA_UNMAP_FLAG_ALL | VFIO_DMA_UNMAP_FLAG_VADDR,
-			VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
-			VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP |
-			VFIO_DMA_UNMAP_FLAG_ALL,
-		};
-
-		unmap = fz_arg(f);
-		bm = (struct vfio_bitmap *)unmap->data;
-		unmap->flags = one_in(f, 8) && !f->sane ? fz_u32(f) :
-			flag_set[below(f, ARRAY_SIZE(flag_set))];
-		unmap->argsz = fz_argsz(f, sizeof(*unmap) +
-				(unmap->flags &
-				 VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP ?
-				 sizeof(*bm) : 0));
-		unmap->iova = one_in(f, 4) ? 0 : fz_iova(f);
-		unmap->size = one_in(f, 4) ? 0 : fz_dma_size(f);
-		if (one_in(f, 3))
-			unmap->size = -1ULL - unmap->iova + 1;
-		m = &f->mapped[below(f, ARRAY_SIZE(f->mapped))];
-		if (f->sane && unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL) {
-			unmap->iova = 0;
-			unmap->size = 0;
-		} else if (f->sane && one_in(f, 6)) {
-			/* everything the sane maps can reach */
-			unmap->iova = 0;
-			unmap->size = 1024 * 16 * PAGE;
-		} else if (f->sane) {
-			unmap->iova = m->iova;
-			unmap->size = m->size;
-		}
-		fz_bitmap(f, bm, unmap->size);
-		LOG(f, "UNMAP_DMA fd %d argsz %u flags %#x iova %#llx size %#llx",
-		    fd, unmap->argsz, unmap->flags,
-		    (unsigned long long)unmap->iova,
-		    (unsigned long long)unmap->size);
-		p = fz_place(f, sizeof(*unmap) + sizeof(*bm));
-		return fz_ioctl(fd, VFIO_IOMMU_UNMAP_DMA, p);
-	}
+	case 10:
+		return op_unmap_dma(f, fd);
 	case 11:
-	case 12: {
-		struct vfio_iommu_type1_dirty_bitmap *d;
-		struct vfio_iommu_type1_dirty_bitmap_get *g;
-
-		d = fz_arg(f);
-		g = (struct vfio_iommu_type1_dirty_bitmap_get *)d->data;
-		d->flags = 1U << below(f, 3);
-		if (one_in(f, 6) && !f->sane)
-			d->flags = fz_u32(f);
-		d->argsz = fz_argsz(f, sizeof(*d) +
-				    (d->flags &
-				     VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP ?
-				     sizeof(*g) : 0));
-		g->iova = fz_iova(f);
-		g->size = one_in(f, 2) ? POOL_SIZE : fz_dma_size(f);
-		if (f->sane) {
-			typeof(f->mapped[0]) *m =
-				&f->mapped[below(f, ARRAY_SIZE(f->mapped))];
-
-			g->iova = m->iova;
-			g->size = m->size;
-		}
-		fz_bitmap(f, &g->bitmap, g->size);
-		LOG(f, "DIRTY_PAGES fd %d argsz %u flags %#x iova %#llx size %#llx",
-		    fd, d->argsz, d->flags, (unsigned long long)g->iova,
-		    (unsigned long long)g->size);
-		p = fz_place(f, sizeof(*d) + sizeof(*g));
-		return fz_ioctl(fd, VFIO_IOMMU_DIRTY_PAGES, p);
-	}
-	default: {
-		unsigned long nr = fz_ioctl_nr(f);
-		uint64_t *a;
-		unsigned int i;
-
-		a = fz_arg(f);
-		for (i = 0; i < 8; i++)
-			a[i] = fz_u64(f);
-		p = fz_place(f, 64);
-		/* or the argument as a value */
-		if (one_in(f, 4))
-			p = (void *)fz_u64(f);
-		LOG(f, "ioctl container fd %d %#lx arg %p", fd, nr, p);
-		return fz_ioctl(fd, nr, p);
-	}
+	case 12:
+		return op_dirty_pages(f, fd);
+	default:
+		return op_container_ioctl(f, fd);
 	}
 }
 
@@ -1056,47 +1090,107 @@ static long op_hot_reset(struct fz *f, int fd)
 	return fz_ioctl(fd, VFIO_DEVICE_PCI_HOT_RESET, p);
 }
 
+static long op_get_info(struct fz *f, int fd)
+{
+	struct vfio_device_info *info;
+	void *p;
+
+	info = fz_arg(f);
+	info->argsz = fz_argsz(f, sizeof(*info));
+	LOG(f, "GET_INFO fd %d argsz %u", fd, info->argsz);
+	p = fz_place(f, sizeof(*info));
+	return fz_ioctl(fd, VFIO_DEVICE_GET_INFO, p);
+}
+
+static long op_get_region_info(struct fz *f, int fd)
+{
+	struct vfio_region_info *ri;
+	void *p;
+
+	ri = fz_arg(f);
+	ri->argsz = one_in(f, 4) ? ARG_SIZE : fz_argsz(f, sizeof(*ri));
+	ri->index = one_in(f, 4) && !f->sane ? fz_u32(f) :
+		below(f, VFIO_PCI_NUM_REGIONS + 2);
+	LOG(f, "GET_REGION_INFO fd %d argsz %u index %u", fd,
+	    ri->argsz, ri->index);
+	p = fz_place(f, sizeof(*ri));
+	return fz_ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, p);
+}
+
+static long op_get_irq_info(struct fz *f, int fd)
+{
+	struct vfio_irq_info *ii;
+	void *p;
+
+	ii = fz_arg(f);
+	ii->argsz = fz_argsz(f, sizeof(*ii));
+	ii->index = one_in(f, 4) && !f->sane ? fz_u32(f) :
+		below(f, VFIO_PCI_NUM_IRQS + 2);
+	LOG(f, "GET_IRQ_INFO fd %d argsz %u index %u", fd, ii->argsz,
+	    ii->index);
+	p = fz_place(f, sizeof(*ii));
+	return fz_ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, p);
+}
+
+static long op_hot_reset_info(struct fz *f, int fd)
+{
+	struct vfio_pci_hot_reset_info *hi;
+	void *p;
+
+	hi = fz_arg(f);
+	hi->argsz = one_in(f, 2) ? ARG_SIZE : fz_argsz(f, sizeof(*hi));
+	hi->count = fz_u32(f);
+	LOG(f, "GET_PCI_HOT_RESET_INFO fd %d argsz %u", fd, hi->argsz);
+	p = fz_place(f, sizeof(*hi) + 64);
+	return fz_ioctl(fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, p);
+}
+
+static long op_feature(struct fz *f, int fd)
+{
+	struct vfio_device_feature *ft;
+	unsigned int i;
+	void *p;
+
+	ft = fz_arg(f);
+	ft->flags = below(f, 12) |
+		    (uint32_t)below(f, 8) << 16;
+	if (one_in(f, 6))
+		ft->flags = fz_u32(f);
+	for (i = 0; i < 64; i++)
+		ft->data[i] = one_in(f, 2) ? 0 : (uint8_t)rnd(f);
+	ft->argsz = one_in(f, 3) ? sizeof(*ft) + below(f, 65) :
+		fz_argsz(f, sizeof(*ft));
+	LOG(f, "DEVICE_FEATURE fd %d argsz %u flags %#x", fd,
+	    ft->argsz, ft->flags);
+	p = fz_place(f, sizeof(*ft) + 64);
+	return fz_ioctl(fd, VFIO_DEVICE_FEATURE, p);
+}
+
+/* A random ioctl number on a device, with 256 bytes of one random value */
+static long op_device_ioctl(struct fz *f, int fd)
+{
+	unsigned long nr = fz_ioctl_nr(f);
+	void *p;
+
+	memset(fz_arg(f), (int)below(f, 256), 256);
+	LOG(f, "ioctl device fd %d %#lx", fd, nr);
+	p = fz_place(f, 64);
+	return fz_ioctl(fd, nr, p);
+}
+
 /* Device ioctls */
 static long op_device(struct fz *f)
 {
 	int fd = fz_device(f);
-	void *p;
 
 	switch (below(f, 20)) {
-	case 0: {
-		struct vfio_device_info *info;
-
-		info = fz_arg(f);
-		info->argsz = fz_argsz(f, sizeof(*info));
-		LOG(f, "GET_INFO fd %d argsz %u", fd, info->argsz);
-		p = fz_place(f, sizeof(*info));
-		return fz_ioctl(fd, VFIO_DEVICE_GET_INFO, p);
-	}
+	case 0:
+		return op_get_info(f, fd);
 	case 1:
-	case 2: {
-		struct vfio_region_info *ri;
-
-		ri = fz_arg(f);
-		ri->argsz = one_in(f, 4) ? ARG_SIZE : fz_argsz(f, sizeof(*ri));
-		ri->index = one_in(f, 4) && !f->sane ? fz_u32(f) :
-			below(f, VFIO_PCI_NUM_REGIONS + 2);
-		LOG(f, "GET_REGION_INFO fd %d argsz %u index %u", fd,
-		    ri->argsz, ri->index);
-		p = fz_place(f, sizeof(*ri));
-		return fz_ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, p);
-	}
-	case 3: {
-		struct vfio_irq_info *ii;
-
-		ii = fz_arg(f);
-		ii->argsz = fz_argsz(f, sizeof(*ii));
-		ii->index = one_in(f, 4) && !f->sane ? fz_u32(f) :
-			below(f, VFIO_PCI_NUM_IRQS + 2);
-		LOG(f, "GET_IRQ_INFO fd %d argsz %u index %u", fd, ii->argsz,
-		    ii->index);
-		p = fz_place(f, sizeof(*ii));
-		return fz_ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, p);
-	}
+	case 2:
+		return op_get_region_info(f, fd);
+	case 3:
+		return op_get_irq_info(f, fd);
 	case 4:
 	case 5:
 	case 6:
@@ -1107,16 +1201,8 @@ static long op_device(struct fz *f)
 			return 0;
 		LOG(f, "RESET fd %d", fd);
 		return fz_ioctl(fd, VFIO_DEVICE_RESET, NULL);
-	case 9: {
-		struct vfio_pci_hot_reset_info *hi;
-
-		hi = fz_arg(f);
-		hi->argsz = one_in(f, 2) ? ARG_SIZE : fz_argsz(f, sizeof(*hi));
-		hi->count = fz_u32(f);
-		LOG(f, "GET_PCI_HOT_RESET_INFO fd %d argsz %u", fd, hi->argsz);
-		p = fz_place(f, sizeof(*hi) + 64);
-		return fz_ioctl(fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, p);
-	}
+	case 9:
+		return op_hot_reset_info(f, fd);
 	case 10:
 		if (!one_in(f, 4))
 			return 0;
@@ -1126,32 +1212,10 @@ static long op_device(struct fz *f)
 	case 13:
 		return op_ioeventfd(f, fd);
 	case 14:
-	case 15: {
-		struct vfio_device_feature *ft;
-		unsigned int i;
-
-		ft = fz_arg(f);
-		ft->flags = below(f, 12) |
-			    (uint32_t)below(f, 8) << 16;
-		if (one_in(f, 6))
-			ft->flags = fz_u32(f);
-		for (i = 0; i < 64; i++)
-			ft->data[i] = one_in(f, 2) ? 0 : (uint8_t)rnd(f);
-		ft->argsz = one_in(f, 3) ? sizeof(*ft) + below(f, 65) :
-			fz_argsz(f, sizeof(*ft));
-		LOG(f, "DEVICE_FEATURE fd %d argsz %u flags %#x", fd,
-		    ft->argsz, ft->flags);
-		p = fz_place(f, sizeof(*ft) + 64);
-		return fz_ioctl(fd, VFIO_DEVICE_FEATURE, p);
-	}
-	default: {
-		unsigned long nr = fz_ioctl_nr(f);
-
-		memset(fz_arg(f), (int)below(f, 256), 256);
-		LOG(f, "ioctl device fd %d %#lx", fd, nr);
-		p = fz_place(f, 64);
-		return fz_ioctl(fd, nr, p);
-	}
+	case 15:
+		return op_feature(f, fd);
+	default:
+		return op_device_ioctl(f, fd);
 	}
 }
 

@@ -117,120 +117,195 @@ static bool dma_translated(void)
 	return !iommu || strcmp(iommu, "amd");
 }
 
-/* Only for its time limit: the default 30 s could cut the waits short. */
-FIXTURE(hotplug) {};
-FIXTURE_SETUP(hotplug) {}
-FIXTURE_TEARDOWN(hotplug) {}
-
-TEST_F_TIMEOUT(hotplug, device_del_in_use, TEST_TIMEOUT_S)
-{
-	const char *env;
-	char bdf[32], port_bdf[32], sysfs[96], node[64], drv[64];
+/*
+ * The device in use, the state measured before, and what the test opens:
+ * the fixture's, so that the teardown releases whatever is still open
+ * after a failed assertion.  (A fixture also for its time limit: the
+ * default 30 s could cut the waits short.)
+ */
+FIXTURE(hotplug) {
+	char bdf[32], port_bdf[32], sysfs[96], node[64];
 	long refcnt[ARRAY_SIZE(vfio_modules)];
 	struct vfio_dev d;
 	uint8_t *buf;
-	unsigned int i;
-	int group_id, msi, req;
+	int msi, req;
+};
+
+FIXTURE_SETUP(hotplug)
+{
+	vfio_dev_init(&self->d, NULL);
+	self->msi = -1;
+	self->req = -1;
+}
+
+/* The files that keep the device in use. */
+static void hotplug_close(FIXTURE_DATA(hotplug) * self)
+{
+	vfio_dev_close(&self->d);
+	if (self->msi >= 0)
+		close(self->msi);
+	if (self->req >= 0)
+		close(self->req);
+	self->msi = -1;
+	self->req = -1;
+}
+
+FIXTURE_TEARDOWN(hotplug)
+{
+	hotplug_close(self);
+	vfio_free(self->buf, DMA_SIZE);
+}
+
+/*
+ * Copies the environment into the fixture: false, with the reason in why,
+ * when the test cannot run here.
+ */
+static bool hotplug_env(FIXTURE_DATA(hotplug) * self, char *why, size_t len)
+{
+	const char *env;
 
 	/* The env file's values share one buffer: copy each at once. */
 	env = vfio_test_env("VFIO_HOTPLUG_PORT");
-	snprintf(port_bdf, sizeof(port_bdf), "%s", env ? env : "");
-	if (!vfio_test_env("VFIO_VM_REQUESTS"))
-		SKIP(return, "VFIO_VM_REQUESTS not set (not in the test VM)");
+	snprintf(self->port_bdf, sizeof(self->port_bdf), "%s", env ? env : "");
+	if (!vfio_test_env("VFIO_VM_REQUESTS")) {
+		snprintf(why, len,
+			 "VFIO_VM_REQUESTS not set (not in the test VM)");
+		return false;
+	}
 	env = vfio_test_env("VFIO_HOTPLUG_EDU");
-	if (!env)
-		SKIP(return, "VFIO_HOTPLUG_EDU not set (not in the test VM)");
-	snprintf(bdf, sizeof(bdf), "%s", env);
-	snprintf(sysfs, sizeof(sysfs), "/sys/bus/pci/devices/%s", bdf);
-	if (!path_exists(sysfs))
-		SKIP(return, "%s already unplugged in this VM boot", bdf);
+	if (!env) {
+		snprintf(why, len,
+			 "VFIO_HOTPLUG_EDU not set (not in the test VM)");
+		return false;
+	}
+	snprintf(self->bdf, sizeof(self->bdf), "%s", env);
+	snprintf(self->sysfs, sizeof(self->sysfs), "/sys/bus/pci/devices/%s",
+		 self->bdf);
+	if (!path_exists(self->sysfs)) {
+		snprintf(why, len, "%s already unplugged in this VM boot",
+			 self->bdf);
+		return false;
+	}
 	/*
 	 * 6.1's pciehp takes pci_rescan_remove_lock and ctrl->reset_lock in
 	 * both orders on every removal, whatever the driver: lockdep reports
 	 * it (Documentation/vfio.rst), so not on the lockdep kernel.
 	 */
-	if (path_exists("/proc/lockdep"))
-		SKIP(return, "6.1 pciehp's own lockdep report on removal");
-	ASSERT_EQ(0, pci_driver_name(bdf, drv, sizeof(drv)));
-	ASSERT_STREQ("vfio-pci", drv);
-	group_id = vfio_group_id(bdf);
-	ASSERT_LE(0, group_id);
-	snprintf(node, sizeof(node), "/dev/vfio/%d", group_id);
-	ASSERT_TRUE(path_exists(node));
+	if (path_exists("/proc/lockdep")) {
+		snprintf(why, len,
+			 "6.1 pciehp's own lockdep report on removal");
+		return false;
+	}
+	return true;
+}
 
-	ASSERT_EQ(0, vm_locked_kb());
-	for (i = 0; i < ARRAY_SIZE(vfio_modules); i++)
-		refcnt[i] = module_refcnt(vfio_modules[i]);
-	ASSERT_EQ(0, module_refcnt("vfio_pci"));
-	ASSERT_EQ(0, module_refcnt("vfio_iommu_type1"));
+/* In use: device file, BAR0 mmap, a DMA mapping that works, MSI, REQ. */
+static void hotplug_use(struct __test_metadata *_metadata,
+			FIXTURE_DATA(hotplug) * self)
+{
+	struct vfio_dev *d = &self->d;
 
-	/* In use: device file, BAR0 mmap, a DMA mapping that works, MSI. */
-	ASSERT_EQ(0, vfio_dev_open(&d, bdf, VFIO_TYPE1v2_IOMMU));
-	ASSERT_EQ(0, edu_map_bar0(&d));
-	ASSERT_EQ(0, edu_enable(&d));
-	ASSERT_EQ(EDU_ID_VALUE, edu_read32(&d, EDU_REG_ID));
+	ASSERT_EQ(0, vfio_dev_open(d, self->bdf, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, edu_map_bar0(d));
+	ASSERT_EQ(0, edu_enable(d));
+	ASSERT_EQ(EDU_ID_VALUE, edu_read32(d, EDU_REG_ID));
 	EXPECT_LT(0, module_refcnt("vfio_pci"));
 	EXPECT_LT(0, module_refcnt("vfio_iommu_type1"));
 
-	buf = vfio_alloc(DMA_SIZE);
-	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, vfio_map_dma(d.container, buf, DMA_IOVA, DMA_SIZE,
+	self->buf = vfio_alloc(DMA_SIZE);
+	ASSERT_NE(NULL, self->buf);
+	ASSERT_EQ(0, vfio_map_dma(d->container, self->buf, DMA_IOVA, DMA_SIZE,
 				  VFIO_DMA_MAP_FLAG_READ |
 				  VFIO_DMA_MAP_FLAG_WRITE));
 	EXPECT_EQ((long)(DMA_SIZE >> 10), vm_locked_kb());
 	if (dma_translated()) {
-		memset(buf, 0x5a, DMA_LEN);
-		ASSERT_EQ(0, edu_dma(&d, DMA_IOVA, 0, DMA_LEN, false));
-		ASSERT_EQ(0, edu_dma(&d, DMA_IOVA + 4096, 0, DMA_LEN, true));
-		EXPECT_EQ(0, memcmp(buf, buf + 4096, DMA_LEN));
+		memset(self->buf, 0x5a, DMA_LEN);
+		ASSERT_EQ(0, edu_dma(d, DMA_IOVA, 0, DMA_LEN, false));
+		ASSERT_EQ(0, edu_dma(d, DMA_IOVA + 4096, 0, DMA_LEN, true));
+		EXPECT_EQ(0, memcmp(self->buf, self->buf + 4096, DMA_LEN));
 	}
 
-	msi = eventfd(0, EFD_CLOEXEC);
-	ASSERT_LE(0, msi);
-	ASSERT_EQ(0, vfio_irq_set_eventfd(d.device, VFIO_PCI_MSI_IRQ_INDEX,
-					  msi));
-	edu_write32(&d, EDU_REG_IRQ_RAISE, 1);
-	EXPECT_EQ(1, vfio_eventfd_wait(msi, 5000));
-	edu_write32(&d, EDU_REG_IRQ_ACK, 1);
+	self->msi = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->msi);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(d->device, VFIO_PCI_MSI_IRQ_INDEX,
+					  self->msi));
+	edu_write32(d, EDU_REG_IRQ_RAISE, 1);
+	EXPECT_EQ(1, vfio_eventfd_wait(self->msi, 5000));
+	edu_write32(d, EDU_REG_IRQ_ACK, 1);
 
-	req = eventfd(0, EFD_CLOEXEC);
-	ASSERT_LE(0, req);
-	ASSERT_EQ(0, vfio_irq_set_eventfd(d.device, VFIO_PCI_REQ_IRQ_INDEX,
-					  req));
+	self->req = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->req);
+	ASSERT_EQ(0, vfio_irq_set_eventfd(d->device, VFIO_PCI_REQ_IRQ_INDEX,
+					  self->req));
+}
 
-	/* The unplug: the kernel asks us to let go and waits for us. */
-	ASSERT_EQ(0, vm_device_del(VM_HOTPLUG_EDU_ID));
-	ASSERT_EQ(1, vfio_eventfd_wait(req, REQ_TIMEOUT_MS))
-		TH_LOG("no REQ eventfd within %d ms of device_del",
-		       REQ_TIMEOUT_MS);
-	EXPECT_TRUE(path_exists(sysfs));
-	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&d, EDU_REG_ID));
-
-	vfio_dev_close(&d);
-	close(msi);
-	close(req);
+/* Once every file is closed, nothing of the device is left. */
+static void hotplug_check_gone(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(hotplug) * self)
+{
+	char drv[64];
+	unsigned int i;
 
 	/* Now it goes away, taking the group with it. */
-	EXPECT_TRUE(wait_gone(sysfs, REMOVAL_TIMEOUT_MS))
+	EXPECT_TRUE(wait_gone(self->sysfs, REMOVAL_TIMEOUT_MS))
 		TH_LOG("%s still there %d ms after the files were closed",
-		       sysfs, REMOVAL_TIMEOUT_MS);
-	EXPECT_TRUE(wait_gone(node, REMOVAL_TIMEOUT_MS))
-		TH_LOG("%s still there", node);
+		       self->sysfs, REMOVAL_TIMEOUT_MS);
+	EXPECT_TRUE(wait_gone(self->node, REMOVAL_TIMEOUT_MS))
+		TH_LOG("%s still there", self->node);
 
 	/* Nothing left behind: locked memory, module references. */
 	EXPECT_EQ(0, vm_locked_kb());
-	for (i = 0; i < ARRAY_SIZE(vfio_modules); i++)
-		EXPECT_EQ(refcnt[i], module_refcnt(vfio_modules[i]))
-			TH_LOG("refcnt of %s", vfio_modules[i]);
+	for (i = 0; i < ARRAY_SIZE(vfio_modules); i++) {
+		const char *name = vfio_modules[i];
+
+		EXPECT_EQ(self->refcnt[i], module_refcnt(name))
+			TH_LOG("refcnt of %s", name);
+	}
 	EXPECT_EQ(0, module_refcnt("vfio_pci"));
 	EXPECT_EQ(0, module_refcnt("vfio_iommu_type1"));
-	vfio_free(buf, DMA_SIZE);
+	vfio_free(self->buf, DMA_SIZE);
+	self->buf = NULL;
 
 	/* The slot's port stays, and so does the rest of the VM. */
-	if (port_bdf[0]) {
-		EXPECT_EQ(0, pci_driver_name(port_bdf, drv, sizeof(drv)));
+	if (self->port_bdf[0]) {
+		EXPECT_EQ(0, pci_driver_name(self->port_bdf, drv, sizeof(drv)));
 		EXPECT_STREQ("pcieport", drv);
 	}
+}
+
+TEST_F_TIMEOUT(hotplug, device_del_in_use, TEST_TIMEOUT_S)
+{
+	char why[128], drv[64];
+	unsigned int i;
+	int group_id;
+
+	if (!hotplug_env(self, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, pci_driver_name(self->bdf, drv, sizeof(drv)));
+	ASSERT_STREQ("vfio-pci", drv);
+	group_id = vfio_group_id(self->bdf);
+	ASSERT_LE(0, group_id);
+	snprintf(self->node, sizeof(self->node), "/dev/vfio/%d", group_id);
+	ASSERT_TRUE(path_exists(self->node));
+
+	ASSERT_EQ(0, vm_locked_kb());
+	for (i = 0; i < ARRAY_SIZE(vfio_modules); i++)
+		self->refcnt[i] = module_refcnt(vfio_modules[i]);
+	ASSERT_EQ(0, module_refcnt("vfio_pci"));
+	ASSERT_EQ(0, module_refcnt("vfio_iommu_type1"));
+
+	hotplug_use(_metadata, self);
+
+	/* The unplug: the kernel asks us to let go and waits for us. */
+	ASSERT_EQ(0, vm_device_del(VM_HOTPLUG_EDU_ID));
+	ASSERT_EQ(1, vfio_eventfd_wait(self->req, REQ_TIMEOUT_MS))
+		TH_LOG("no REQ eventfd within %d ms of device_del",
+		       REQ_TIMEOUT_MS);
+	EXPECT_TRUE(path_exists(self->sysfs));
+	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
+
+	hotplug_close(self);
+	hotplug_check_gone(_metadata, self);
 }
 
 TEST_HARNESS_MAIN

@@ -394,25 +394,18 @@ static long long child_pins(int req, int ans)
 	return v;
 }
 
-static void unpriv_child(int req, int ans)
+/* src and dst of the unpriv child: 2 * 128 KiB of its 1 MiB limit */
+#define UNPRIV_BUF	(128 * 1024UL)
+
+/* The child becomes nobody: no capabilities, a 1 MiB RLIMIT_MEMLOCK. */
+static void unpriv_drop_privileges(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct cap[_LINUX_CAPABILITY_U32S_3];
-	const size_t buf = 128 * 1024;
 	struct rlimit rl = { MEMLOCK_LIMIT, MEMLOCK_LIMIT };
-	uint8_t *src, *dst, *big, *more;
-	long long pins, lck;
-	struct vfio_dev d;
-	int i, ret, efd;
-
-	/* src, dst: 2 * 128 KiB; big: the other 768 KiB of the limit */
-	src = vfio_alloc(buf);
-	dst = vfio_alloc(buf);
-	big = vfio_alloc(MEMLOCK_LIMIT);
-	more = vfio_alloc(PAGE);
-	CHILD_CHECK(src && dst && big && more, "no memory");
+	int i;
 
 	CHILD_CHECK(!setrlimit(RLIMIT_MEMLOCK, &rl), "setrlimit: %m");
 	CHILD_CHECK(!setgroups(0, NULL), "setgroups: %m");
@@ -428,6 +421,102 @@ static void unpriv_child(int req, int ans)
 			    "capabilities left: %x/%x/%x", cap[i].effective,
 			    cap[i].permitted, cap[i].inheritable);
 	CHILD_CHECK(vmlck_kb() == 0, "VmLck %lld kB", vmlck_kb());
+}
+
+/* DMA through the IOMMU, RAM -> edu -> RAM */
+static void unpriv_dma(struct vfio_dev *d, uint8_t *src, uint8_t *dst)
+{
+	int ret;
+
+	fill(src, UNPRIV_BUF, 5);
+	ret = vfio_map_dma(d->container, src, IOVA_SRC, UNPRIV_BUF,
+			   VFIO_DMA_MAP_FLAG_READ);
+	CHILD_CHECK(!ret, "MAP_DMA src: %d", ret);
+	ret = vfio_map_dma(d->container, dst, IOVA_DST, UNPRIV_BUF, RW);
+	CHILD_CHECK(!ret, "MAP_DMA dst: %d", ret);
+	CHILD_CHECK(vmlck_kb() == 2 * UNPRIV_BUF / 1024, "VmLck %lld kB",
+		    vmlck_kb());
+	CHILD_CHECK(!edu_dma(d, IOVA_SRC + 100, 0, EDU_DMA_MAX, false) &&
+		    !edu_dma(d, IOVA_DST + PAGE - 7, 0, EDU_DMA_MAX, true),
+		    "edu DMA timed out");
+	CHILD_CHECK(!memcmp(src + 100, dst + PAGE - 7, EDU_DMA_MAX),
+		    "DMA data differs");
+}
+
+/* MSI, then INTx */
+static void unpriv_irqs(struct vfio_dev *d)
+{
+	int ret, efd;
+
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	CHILD_CHECK(efd >= 0, "eventfd: %m");
+	ret = vfio_irq_set_eventfd(d->device, VFIO_PCI_MSI_IRQ_INDEX, efd);
+	CHILD_CHECK(!ret, "MSI on: %d", ret);
+	edu_write32(d, EDU_REG_IRQ_RAISE, 0x1);
+	CHILD_CHECK(vfio_eventfd_wait(efd, IRQ_TIMEOUT_MS) == 1, "no MSI");
+	edu_write32(d, EDU_REG_IRQ_ACK, 0x1);
+	ret = vfio_irq_set_eventfd(d->device, VFIO_PCI_MSI_IRQ_INDEX, -1);
+	CHILD_CHECK(!ret, "MSI off: %d", ret);
+	ret = vfio_irq_set_eventfd(d->device, VFIO_PCI_INTX_IRQ_INDEX, efd);
+	CHILD_CHECK(!ret, "INTx on: %d", ret);
+	edu_write32(d, EDU_REG_IRQ_RAISE, 0x2);
+	CHILD_CHECK(vfio_eventfd_wait(efd, IRQ_TIMEOUT_MS) == 1, "no INTx");
+	edu_write32(d, EDU_REG_IRQ_ACK, 0x2);
+	CHILD_CHECK(!vfio_irq_unmask(d->device, VFIO_PCI_INTX_IRQ_INDEX),
+		    "INTx unmask");
+	ret = vfio_irq_set_eventfd(d->device, VFIO_PCI_INTX_IRQ_INDEX, -1);
+	CHILD_CHECK(!ret, "INTx off: %d", ret);
+}
+
+/*
+ * Beyond the limit: fails, and takes nothing with it; the rest of the
+ * limit (src and dst are mapped already) maps to the page, and works.
+ */
+static void unpriv_memlock(struct vfio_dev *d, int req, int ans,
+			   const uint8_t *src, uint8_t *big, uint8_t *more)
+{
+	long long pins, lck;
+	int ret;
+
+	pins = child_pins(req, ans);
+	CHILD_CHECK(pins >= 0, "pin count: %lld", pins);
+	ret = vfio_map_dma(d->container, big, IOVA_BIG, MEMLOCK_LIMIT, RW);
+	CHILD_CHECK(ret == -ENOMEM, "MAP_DMA beyond the limit: %d", ret);
+	lck = vmlck_kb();
+	CHILD_CHECK(lck == 2 * UNPRIV_BUF / 1024, "VmLck %lld kB after it",
+		    lck);
+	lck = child_pins(req, ans) - pins;
+	CHILD_CHECK(lck >= -PIN_SLACK && lck <= PIN_SLACK,
+		    "%lld more pages pinned after a failed MAP_DMA", lck);
+	/* the whole rest of the limit can still be used */
+	ret = vfio_map_dma(d->container, big, IOVA_BIG,
+			   MEMLOCK_LIMIT - 2 * UNPRIV_BUF, RW);
+	CHILD_CHECK(!ret, "MAP_DMA of the rest of the limit: %d", ret);
+	lck = vmlck_kb();
+	CHILD_CHECK(lck == MEMLOCK_LIMIT / 1024, "VmLck %lld kB", lck);
+	ret = vfio_map_dma(d->container, more, IOVA_BIG + MEMLOCK_LIMIT, PAGE,
+			   RW);
+	CHILD_CHECK(ret == -ENOMEM, "MAP_DMA of one more page: %d", ret);
+	CHILD_CHECK(!edu_dma(d, IOVA_BIG + 3 * PAGE, 0, EDU_DMA_MAX, true),
+		    "edu DMA timed out");
+	CHILD_CHECK(!memcmp(src + 100, big + 3 * PAGE, EDU_DMA_MAX),
+		    "DMA data differs");
+}
+
+static void unpriv_child(int req, int ans)
+{
+	uint8_t *src, *dst, *big, *more;
+	struct vfio_dev d;
+	int ret;
+
+	/* src, dst: 2 * 128 KiB; big: the other 768 KiB of the limit */
+	src = vfio_alloc(UNPRIV_BUF);
+	dst = vfio_alloc(UNPRIV_BUF);
+	big = vfio_alloc(MEMLOCK_LIMIT);
+	more = vfio_alloc(PAGE);
+	CHILD_CHECK(src && dst && big && more, "no memory");
+
+	unpriv_drop_privileges();
 
 	/* not its group; nor may it rebind devices */
 	ret = vfio_open_group(edu1);
@@ -440,63 +529,10 @@ static void unpriv_child(int req, int ans)
 	CHILD_CHECK(!edu_map_bar0(&d) && !edu_enable(&d), "BAR0, command");
 	CHILD_CHECK(edu_read32(&d, EDU_REG_ID) == EDU_ID_VALUE, "edu ID");
 
-	/* DMA through the IOMMU, RAM -> edu -> RAM */
-	fill(src, buf, 5);
-	ret = vfio_map_dma(d.container, src, IOVA_SRC, buf,
-			   VFIO_DMA_MAP_FLAG_READ);
-	CHILD_CHECK(!ret, "MAP_DMA src: %d", ret);
-	ret = vfio_map_dma(d.container, dst, IOVA_DST, buf, RW);
-	CHILD_CHECK(!ret, "MAP_DMA dst: %d", ret);
-	CHILD_CHECK(vmlck_kb() == 2 * buf / 1024, "VmLck %lld kB", vmlck_kb());
-	CHILD_CHECK(!edu_dma(&d, IOVA_SRC + 100, 0, EDU_DMA_MAX, false) &&
-		    !edu_dma(&d, IOVA_DST + PAGE - 7, 0, EDU_DMA_MAX, true),
-		    "edu DMA timed out");
-	CHILD_CHECK(!memcmp(src + 100, dst + PAGE - 7, EDU_DMA_MAX),
-		    "DMA data differs");
+	unpriv_dma(&d, src, dst);
+	unpriv_irqs(&d);
+	unpriv_memlock(&d, req, ans, src, big, more);
 
-	/* MSI, then INTx */
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	CHILD_CHECK(efd >= 0, "eventfd: %m");
-	ret = vfio_irq_set_eventfd(d.device, VFIO_PCI_MSI_IRQ_INDEX, efd);
-	CHILD_CHECK(!ret, "MSI on: %d", ret);
-	edu_write32(&d, EDU_REG_IRQ_RAISE, 0x1);
-	CHILD_CHECK(vfio_eventfd_wait(efd, IRQ_TIMEOUT_MS) == 1, "no MSI");
-	edu_write32(&d, EDU_REG_IRQ_ACK, 0x1);
-	ret = vfio_irq_set_eventfd(d.device, VFIO_PCI_MSI_IRQ_INDEX, -1);
-	CHILD_CHECK(!ret, "MSI off: %d", ret);
-	ret = vfio_irq_set_eventfd(d.device, VFIO_PCI_INTX_IRQ_INDEX, efd);
-	CHILD_CHECK(!ret, "INTx on: %d", ret);
-	edu_write32(&d, EDU_REG_IRQ_RAISE, 0x2);
-	CHILD_CHECK(vfio_eventfd_wait(efd, IRQ_TIMEOUT_MS) == 1, "no INTx");
-	edu_write32(&d, EDU_REG_IRQ_ACK, 0x2);
-	CHILD_CHECK(!vfio_irq_unmask(d.device, VFIO_PCI_INTX_IRQ_INDEX),
-		    "INTx unmask");
-	ret = vfio_irq_set_eventfd(d.device, VFIO_PCI_INTX_IRQ_INDEX, -1);
-	CHILD_CHECK(!ret, "INTx off: %d", ret);
-
-	/* Beyond the limit: fails, and takes nothing with it. */
-	pins = child_pins(req, ans);
-	CHILD_CHECK(pins >= 0, "pin count: %lld", pins);
-	ret = vfio_map_dma(d.container, big, IOVA_BIG, MEMLOCK_LIMIT, RW);
-	CHILD_CHECK(ret == -ENOMEM, "MAP_DMA beyond the limit: %d", ret);
-	lck = vmlck_kb();
-	CHILD_CHECK(lck == 2 * buf / 1024, "VmLck %lld kB after it", lck);
-	lck = child_pins(req, ans) - pins;
-	CHILD_CHECK(lck >= -PIN_SLACK && lck <= PIN_SLACK,
-		    "%lld more pages pinned after a failed MAP_DMA", lck);
-	/* the whole rest of the limit can still be used */
-	ret = vfio_map_dma(d.container, big, IOVA_BIG, MEMLOCK_LIMIT - 2 * buf,
-			   RW);
-	CHILD_CHECK(!ret, "MAP_DMA of the rest of the limit: %d", ret);
-	lck = vmlck_kb();
-	CHILD_CHECK(lck == MEMLOCK_LIMIT / 1024, "VmLck %lld kB", lck);
-	ret = vfio_map_dma(d.container, more, IOVA_BIG + MEMLOCK_LIMIT, PAGE,
-			   RW);
-	CHILD_CHECK(ret == -ENOMEM, "MAP_DMA of one more page: %d", ret);
-	CHILD_CHECK(!edu_dma(&d, IOVA_BIG + 3 * PAGE, 0, EDU_DMA_MAX, true),
-		    "edu DMA timed out");
-	CHILD_CHECK(!memcmp(src + 100, big + 3 * PAGE, EDU_DMA_MAX),
-		    "DMA data differs");
 	ret = vfio_unmap_dma(d.container, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL,
 			     NULL);
 	CHILD_CHECK(!ret, "UNMAP_DMA all: %d", ret);
@@ -1692,16 +1728,13 @@ FIXTURE_TEARDOWN(stress)
 	EXPECT_EQ(0, pci_set_driver_override(edu1, "vfio-pci"));
 }
 
-TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
+/* Starts the threads (no mapper on stock: see below). */
+static void stress_start(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(stress) * self)
 {
-	unsigned long secs = env_ulong("VFIO_ROBUST_STRESS_S", 10, 40);
 	struct stress *st = &self->st;
-	long long start;
-	struct vfio_dev d;
-	char drv[64];
 	int i;
 
-	start = now_ms();
 	/*
 	 * Stock 6.1's vfio_fops_unl_ioctl() calls the IOMMU backend without
 	 * container->group_lock, so the last group leaving the container
@@ -1722,19 +1755,13 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 					    rebinder, st));
 		self->nthreads++;
 	}
-	/* at least secs; up to twice that until every thread got going */
-	while (now_ms() - start < 2000 * (long long)secs) {
-		sleep_ms(100);
-		if (now_ms() - start >= 1000 * (long long)secs &&
-		    __atomic_load_n(&st->rebinds, __ATOMIC_RELAXED) >= 3 &&
-		    __atomic_load_n(&st->takes, __ATOMIC_RELAXED) >= 5 &&
-		    __atomic_load_n(&st->take_enodev, __ATOMIC_RELAXED) >= 1 &&
-		    (st->stock ||
-		     __atomic_load_n(&st->maps, __ATOMIC_RELAXED) >= 5))
-			break;
-	}
-	ASSERT_TRUE(stress_join(self, 30000))
-		TH_LOG("threads stuck: rebinder in %s", st->rebinder_at);
+}
+
+/* What the threads counted and saw; they must have raced. */
+static void stress_report(struct __test_metadata *_metadata,
+			  struct stress *st)
+{
+	int i;
 
 	TH_LOG("%d device fds (%d -ENODEV, %d -EINVAL), %d REQ seen",
 	       st->takes, st->take_enodev, st->take_einval, st->reqs);
@@ -1762,8 +1789,15 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 	 */
 	if (st->rebinds >= 10 && st->takes >= 50)
 		EXPECT_LE(1, st->take_enodev);
+}
 
-	/* bound and usable */
+/* EDU1 ends bound to vfio-pci and usable, its group and container closed. */
+static void stress_check_device(struct __test_metadata *_metadata,
+				struct stress *st)
+{
+	struct vfio_dev d;
+	char drv[64];
+
 	ASSERT_EQ(0, pci_driver_name(edu1, drv, sizeof(drv)));
 	ASSERT_STREQ("vfio-pci", drv);
 	pthread_mutex_lock(&st->lock);
@@ -1781,6 +1815,32 @@ TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
 	EXPECT_EQ(0, edu_enable(&d));
 	EXPECT_EQ(0, use_device(&d, d.container, VFIO_PCI_MSI_IRQ_INDEX));
 	vfio_dev_close(&d);
+}
+
+TEST_F_TIMEOUT(stress, fds_groups_and_rebinding, 160)
+{
+	unsigned long secs = env_ulong("VFIO_ROBUST_STRESS_S", 10, 40);
+	struct stress *st = &self->st;
+	long long start;
+
+	start = now_ms();
+	stress_start(_metadata, self);
+	/* at least secs; up to twice that until every thread got going */
+	while (now_ms() - start < 2000 * (long long)secs) {
+		sleep_ms(100);
+		if (now_ms() - start >= 1000 * (long long)secs &&
+		    __atomic_load_n(&st->rebinds, __ATOMIC_RELAXED) >= 3 &&
+		    __atomic_load_n(&st->takes, __ATOMIC_RELAXED) >= 5 &&
+		    __atomic_load_n(&st->take_enodev, __ATOMIC_RELAXED) >= 1 &&
+		    (st->stock ||
+		     __atomic_load_n(&st->maps, __ATOMIC_RELAXED) >= 5))
+			break;
+	}
+	ASSERT_TRUE(stress_join(self, 30000))
+		TH_LOG("threads stuck: rebinder in %s", st->rebinder_at);
+
+	stress_report(_metadata, st);
+	stress_check_device(_metadata, st);
 	/* and every page the mapper pinned is unpinned */
 	EXPECT_GE(self->pins0 + PIN_SLACK, pinned_pages(true));
 }
