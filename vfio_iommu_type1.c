@@ -1430,11 +1430,9 @@ static int vfio_iommu_type1_get_info(struct vfio_iommu *iommu,
 	struct vfio_iommu_type1_info info;
 	int ret;
 
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&info, (void __user *)arg, iova_pgsizes);
+	if (ret)
+		return ret;
 
 	/* cap_offset is only returned to a user that knows of it */
 	if (info.argsz >= capsz) {
@@ -1635,16 +1633,16 @@ out_unlock:
 static int vfio_iommu_type1_map_dma(struct vfio_iommu *iommu,
 				    unsigned long arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_iommu_type1_dma_map,
-					  size);
 	u32 mask = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE |
 		   VFIO_DMA_MAP_FLAG_VADDR;
 	struct vfio_iommu_type1_dma_map map;
+	int ret;
 
-	if (copy_from_user(&map, (void __user *)arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&map, (void __user *)arg, size);
+	if (ret)
+		return ret;
 
-	if (map.argsz < minsz || map.flags & ~mask)
+	if (map.flags & ~mask)
 		return -EINVAL;
 
 	return vfio_dma_do_map(iommu, &map);
@@ -1852,10 +1850,11 @@ static int vfio_iommu_type1_unmap_dma(struct vfio_iommu *iommu,
 	struct vfio_bitmap bitmap = { 0 };
 	int ret;
 
-	if (copy_from_user(&unmap, (void __user *)arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&unmap, (void __user *)arg, size);
+	if (ret)
+		return ret;
 
-	if (unmap.argsz < minsz || unmap.flags & ~mask)
+	if (unmap.flags & ~mask)
 		return -EINVAL;
 
 	if ((unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&
@@ -1940,15 +1939,16 @@ static int vfio_iommu_type1_dirty_pages(struct vfio_iommu *iommu,
 		   VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP |
 		   VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
 	struct vfio_iommu_type1_dirty_bitmap dirty;
+	int ret;
 
 	if (!iommu->v2)
 		return -EACCES;
 
-	if (copy_from_user(&dirty, (void __user *)arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&dirty, (void __user *)arg, flags);
+	if (ret)
+		return ret;
 
-	if (dirty.argsz < minsz || dirty.flags & ~mask ||
-	    hweight32(dirty.flags) != 1)
+	if (dirty.flags & ~mask || hweight32(dirty.flags) != 1)
 		return -EINVAL;
 
 	switch (dirty.flags) {

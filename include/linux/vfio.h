@@ -182,9 +182,11 @@ static inline int __vfio_copy_arg(void *kbuf, const void __user *uarg,
  */
 #define VFIO_COPY_ARG(kptr, uarg, last)					\
 	({								\
-		static_assert(offsetof(typeof(*(kptr)), argsz) == 0);	\
-		__vfio_copy_arg(kptr, uarg,				\
-				offsetofend(typeof(*(kptr)), last));	\
+		typeof(kptr) __kptr = (kptr);				\
+									\
+		static_assert(offsetof(typeof(*__kptr), argsz) == 0);	\
+		__vfio_copy_arg(__kptr, uarg,				\
+				offsetofend(typeof(*__kptr), last));	\
 	})
 
 struct vfio_info_cap {
