@@ -1241,6 +1241,45 @@ void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
 EXPORT_SYMBOL_GPL(vfio_info_cap_shift);
 
 /**
+ * vfio_info_cap_copy - return an info capability chain to the user
+ * @caps: the chain, built with vfio_info_cap_add(); the caller frees it
+ * @uarg: the user's info structure
+ * @infosz: the size of that structure as this kernel knows it: the chain
+ *	goes right after it
+ * @argsz: the structure's argsz
+ * @cap_offset: the structure's cap_offset
+ *
+ * The epilogue of an info ioctl with capabilities, for a non-empty chain
+ * (an empty one changes nothing): if the user's buffer (@argsz) holds the
+ * structure and the chain, the chain is copied after the structure and
+ * @cap_offset set to @infosz; if not, @argsz is set to the size needed and
+ * @cap_offset to 0, for the user to ask again.  The caller sets its
+ * structure's CAPS flag when caps->size is not 0, then copies the
+ * structure back.
+ *
+ * Return: 0, or -EFAULT if the chain cannot be written.
+ */
+int vfio_info_cap_copy(struct vfio_info_cap *caps, void __user *uarg,
+		       size_t infosz, u32 *argsz, u32 *cap_offset)
+{
+	if (!caps->size)
+		return 0;
+
+	if (*argsz < infosz + caps->size) {
+		*argsz = infosz + caps->size;
+		*cap_offset = 0;
+		return 0;
+	}
+
+	vfio_info_cap_shift(caps, infosz);
+	if (copy_to_user(uarg + infosz, caps->buf, caps->size))
+		return -EFAULT;
+	*cap_offset = infosz;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_copy);
+
+/**
  * vfio_set_irqs_validate_and_prepare - check a VFIO_DEVICE_SET_IRQS header
  * @hdr: the header, copied from userspace
  * @num_irqs: number of interrupts of the index in @hdr

@@ -1454,22 +1454,12 @@ static int vfio_iommu_type1_get_info(struct vfio_iommu *iommu,
 	if (ret)
 		goto out_free;
 
-	if (caps.size) {
+	if (caps.size)
 		info.flags |= VFIO_IOMMU_INFO_CAPS;
-
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* too small: tell the user how much is needed */
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user((void __user *)arg + sizeof(info),
-					 caps.buf, caps.size)) {
-				ret = -EFAULT;
-				goto out_free;
-			}
-			info.cap_offset = sizeof(info);
-		}
-	}
+	ret = vfio_info_cap_copy(&caps, (void __user *)arg, sizeof(info),
+				 &info.argsz, &info.cap_offset);
+	if (ret)
+		goto out_free;
 
 	if (copy_to_user((void __user *)arg, &info, minsz))
 		ret = -EFAULT;

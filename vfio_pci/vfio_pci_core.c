@@ -683,21 +683,13 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 		return -EINVAL;
 	}
 
-	if (caps.size) {
+	if (caps.size)
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			info.argsz = sizeof(info) + caps.size;
-			info.cap_offset = 0;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + 1, caps.buf, caps.size))
-				ret = -EFAULT;
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
-		if (ret)
-			return ret;
-	}
+	ret = vfio_info_cap_copy(&caps, arg, sizeof(info), &info.argsz,
+				 &info.cap_offset);
+	kfree(caps.buf);
+	if (ret)
+		return ret;
 
 	return copy_to_user(arg, &info, offsetofend(typeof(info), offset)) ?
 	       -EFAULT : 0;

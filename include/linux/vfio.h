@@ -198,6 +198,8 @@ struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
 					       size_t size, u16 id,
 					       u16 version);
 void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
+int vfio_info_cap_copy(struct vfio_info_cap *caps, void __user *uarg,
+		       size_t infosz, u32 *argsz, u32 *cap_offset);
 int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 				       int num_irqs, int max_irq_type,
 				       size_t *data_size);
