@@ -1096,34 +1096,12 @@ static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_device *vdev,
 				  count, ioeventfd.fd);
 }
 
-static int vfio_pci_ioctl_feature(struct vfio_pci_device *vdev,
-				  struct vfio_device_feature __user *arg)
-{
-	unsigned long minsz = offsetofend(struct vfio_device_feature, flags);
-	struct vfio_device_feature feature;
-
-	if (copy_from_user(&feature, arg, minsz))
-		return -EFAULT;
-
-	if (feature.argsz < minsz)
-		return -EINVAL;
-
-	if (feature.flags & ~(VFIO_DEVICE_FEATURE_MASK |
-			      VFIO_DEVICE_FEATURE_SET |
-			      VFIO_DEVICE_FEATURE_GET |
-			      VFIO_DEVICE_FEATURE_PROBE))
-		return -EINVAL;
-
-	/* GET and SET are exclusive, except to PROBE */
-	if (!(feature.flags & VFIO_DEVICE_FEATURE_PROBE) &&
-	    (feature.flags & VFIO_DEVICE_FEATURE_SET) &&
-	    (feature.flags & VFIO_DEVICE_FEATURE_GET))
-		return -EINVAL;
-
-	/* No migration, DMA logging, low power or VF token support */
-	return -ENOTTY;
-}
-
+/*
+ * VFIO_DEVICE_FEATURE does not come here: the core checks its header and
+ * hands each feature to ops->device_feature.  vfio-pci has none of them
+ * (migration, DMA logging, low power, VF token), so it has no such op and
+ * the core answers -ENOTTY.
+ */
 static long vfio_pci_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -1147,8 +1125,6 @@ static long vfio_pci_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return vfio_pci_ioctl_reset(vdev);
 	case VFIO_DEVICE_SET_IRQS:
 		return vfio_pci_ioctl_set_irqs(vdev, uarg);
-	case VFIO_DEVICE_FEATURE:
-		return vfio_pci_ioctl_feature(vdev, uarg);
 	default:
 		return -ENOTTY;
 	}
