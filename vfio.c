@@ -669,11 +669,44 @@ static ssize_t vfio_device_fops_write(struct file *filep,
 	return device->ops->write(device, buf, count, ppos);
 }
 
+/*
+ * VFIO_DEVICE_FEATURE: the core checks the header, as Linux 6.1 does, and
+ * the bus driver implements the features (ops->device_feature).
+ */
+static int vfio_ioctl_device_feature(struct vfio_device *device,
+				     struct vfio_device_feature __user *arg)
+{
+	const u32 get_set = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET;
+	struct vfio_device_feature feature;
+	int ret;
+
+	ret = VFIO_COPY_ARG(&feature, arg, flags);
+	if (ret)
+		return ret;
+
+	if (feature.flags & ~(VFIO_DEVICE_FEATURE_MASK | get_set |
+			      VFIO_DEVICE_FEATURE_PROBE))
+		return -EINVAL;
+
+	/* GET and SET are exclusive, except to PROBE */
+	if (!(feature.flags & VFIO_DEVICE_FEATURE_PROBE) &&
+	    (feature.flags & get_set) == get_set)
+		return -EINVAL;
+
+	if (!device->ops->device_feature)
+		return -ENOTTY;
+	return device->ops->device_feature(device, feature.flags, arg->data,
+					   feature.argsz -
+					   offsetof(typeof(feature), data));
+}
+
 static long vfio_device_fops_ioctl(struct file *filep, unsigned int cmd,
 				   unsigned long arg)
 {
 	struct vfio_device *device = filep->private_data;
 
+	if (cmd == VFIO_DEVICE_FEATURE)
+		return vfio_ioctl_device_feature(device, (void __user *)arg);
 	if (!device->ops->ioctl)
 		return -EINVAL;
 	return device->ops->ioctl(device, cmd, arg);
@@ -1241,6 +1274,45 @@ void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset)
 EXPORT_SYMBOL_GPL(vfio_info_cap_shift);
 
 /**
+ * vfio_info_cap_copy - return an info capability chain to the user
+ * @caps: the chain, built with vfio_info_cap_add(); the caller frees it
+ * @uarg: the user's info structure
+ * @infosz: the size of that structure as this kernel knows it: the chain
+ *	goes right after it
+ * @argsz: the structure's argsz
+ * @cap_offset: the structure's cap_offset
+ *
+ * The epilogue of an info ioctl with capabilities, for a non-empty chain
+ * (an empty one changes nothing): if the user's buffer (@argsz) holds the
+ * structure and the chain, the chain is copied after the structure and
+ * @cap_offset set to @infosz; if not, @argsz is set to the size needed and
+ * @cap_offset to 0, for the user to ask again.  The caller sets its
+ * structure's CAPS flag when caps->size is not 0, then copies the
+ * structure back.
+ *
+ * Return: 0, or -EFAULT if the chain cannot be written.
+ */
+int vfio_info_cap_copy(struct vfio_info_cap *caps, void __user *uarg,
+		       size_t infosz, u32 *argsz, u32 *cap_offset)
+{
+	if (!caps->size)
+		return 0;
+
+	if (*argsz < infosz + caps->size) {
+		*argsz = infosz + caps->size;
+		*cap_offset = 0;
+		return 0;
+	}
+
+	vfio_info_cap_shift(caps, infosz);
+	if (copy_to_user(uarg + infosz, caps->buf, caps->size))
+		return -EFAULT;
+	*cap_offset = infosz;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vfio_info_cap_copy);
+
+/**
  * vfio_set_irqs_validate_and_prepare - check a VFIO_DEVICE_SET_IRQS header
  * @hdr: the header, copied from userspace
  * @num_irqs: number of interrupts of the index in @hdr
@@ -1292,6 +1364,36 @@ int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_set_irqs_validate_and_prepare);
+
+/**
+ * vfio_check_feature - check a VFIO_DEVICE_FEATURE call against a feature
+ * @flags: the flags given to the device_feature op
+ * @argsz: the size of the feature's data given to the device_feature op
+ * @supported_ops: VFIO_DEVICE_FEATURE_GET and/or VFIO_DEVICE_FEATURE_SET,
+ *	the operations the feature has
+ * @minsz: the size of the feature's data that GET or SET needs
+ *
+ * For a bus driver's device_feature op, once it knows the feature.
+ *
+ * Return: 1 if the driver is to do the GET or SET; 0 for a PROBE of
+ * operations the feature has (the answer to the PROBE); -EINVAL for an
+ * operation it does not have, neither GET nor SET without PROBE, or
+ * @argsz below @minsz.
+ */
+int vfio_check_feature(u32 flags, size_t argsz, u32 supported_ops,
+		       size_t minsz)
+{
+	u32 op = flags & (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET);
+
+	if (op & ~supported_ops)
+		return -EINVAL;
+	if (flags & VFIO_DEVICE_FEATURE_PROBE)
+		return 0;
+	if (!op || argsz < minsz)
+		return -EINVAL;
+	return 1;
+}
+EXPORT_SYMBOL_GPL(vfio_check_feature);
 
 /*
  * Failure points (include/linux/vfio.h): one armed thread at a time, set

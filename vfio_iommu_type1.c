@@ -1529,11 +1529,9 @@ static int vfio_iommu_type1_get_info(struct vfio_iommu *iommu,
 	struct vfio_iommu_type1_info info;
 	int ret;
 
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&info, (void __user *)arg, iova_pgsizes);
+	if (ret)
+		return ret;
 
 	/* cap_offset is only returned to a user that knows of it */
 	if (info.argsz >= capsz) {
@@ -1555,22 +1553,12 @@ static int vfio_iommu_type1_get_info(struct vfio_iommu *iommu,
 	if (ret)
 		goto out_free;
 
-	if (caps.size) {
+	if (caps.size)
 		info.flags |= VFIO_IOMMU_INFO_CAPS;
-
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* too small: tell the user how much is needed */
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user((void __user *)arg + sizeof(info),
-					 caps.buf, caps.size)) {
-				ret = -EFAULT;
-				goto out_free;
-			}
-			info.cap_offset = sizeof(info);
-		}
-	}
+	ret = vfio_info_cap_copy(&caps, (void __user *)arg, sizeof(info),
+				 &info.argsz, &info.cap_offset);
+	if (ret)
+		goto out_free;
 
 	if (copy_to_user((void __user *)arg, &info, minsz))
 		ret = -EFAULT;
@@ -1737,16 +1725,16 @@ static int vfio_dma_do_map(struct vfio_iommu *iommu,
 static int vfio_iommu_type1_map_dma(struct vfio_iommu *iommu,
 				    unsigned long arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_iommu_type1_dma_map,
-					  size);
 	u32 mask = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE |
 		   VFIO_DMA_MAP_FLAG_VADDR;
 	struct vfio_iommu_type1_dma_map map;
+	int ret;
 
-	if (copy_from_user(&map, (void __user *)arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&map, (void __user *)arg, size);
+	if (ret)
+		return ret;
 
-	if (map.argsz < minsz || map.flags & ~mask)
+	if (map.flags & ~mask)
 		return -EINVAL;
 
 	return vfio_dma_do_map(iommu, &map);
@@ -1990,10 +1978,11 @@ static int vfio_iommu_type1_unmap_dma(struct vfio_iommu *iommu,
 	struct vfio_bitmap bitmap = { 0 };
 	int ret;
 
-	if (copy_from_user(&unmap, (void __user *)arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&unmap, (void __user *)arg, size);
+	if (ret)
+		return ret;
 
-	if (unmap.argsz < minsz || unmap.flags & ~mask)
+	if (unmap.flags & ~mask)
 		return -EINVAL;
 
 	if ((unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) &&
@@ -2072,15 +2061,16 @@ static int vfio_iommu_type1_dirty_pages(struct vfio_iommu *iommu,
 		   VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP |
 		   VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
 	struct vfio_iommu_type1_dirty_bitmap dirty;
+	int ret;
 
 	if (!iommu->v2)
 		return -EACCES;
 
-	if (copy_from_user(&dirty, (void __user *)arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&dirty, (void __user *)arg, flags);
+	if (ret)
+		return ret;
 
-	if (dirty.argsz < minsz || dirty.flags & ~mask ||
-	    hweight32(dirty.flags) != 1)
+	if (dirty.flags & ~mask || hweight32(dirty.flags) != 1)
 		return -EINVAL;
 
 	switch (dirty.flags) {

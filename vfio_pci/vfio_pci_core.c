@@ -425,12 +425,11 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_device *vdev,
 	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
 	unsigned long capsz = offsetofend(struct vfio_device_info, cap_offset);
 	struct vfio_device_info info;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&info, arg, num_irqs);
+	if (ret)
+		return ret;
 
 	/* No device capabilities: cap_offset stays 0 for whoever asks */
 	if (info.argsz >= capsz) {
@@ -450,17 +449,14 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_device *vdev,
 static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 					  struct vfio_region_info __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct pci_dev *pdev = vdev->pdev;
 	struct vfio_region_info info;
-	int ret = 0;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&info, arg, offset);
+	if (ret)
+		return ret;
 
 	switch (info.index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
@@ -534,35 +530,29 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 		return -EINVAL;
 	}
 
-	if (caps.size) {
+	if (caps.size)
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			info.argsz = sizeof(info) + caps.size;
-			info.cap_offset = 0;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + 1, caps.buf, caps.size))
-				ret = -EFAULT;
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
-		if (ret)
-			return ret;
-	}
+	ret = vfio_info_cap_copy(&caps, arg, sizeof(info), &info.argsz,
+				 &info.cap_offset);
+	kfree(caps.buf);
+	if (ret)
+		return ret;
 
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	return copy_to_user(arg, &info, offsetofend(typeof(info), offset)) ?
+	       -EFAULT : 0;
 }
 
 static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_device *vdev,
 				       struct vfio_irq_info __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&info, arg, count);
+	if (ret)
+		return ret;
 
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+	if (info.index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
 
 	if (info.index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(vdev->pdev))
@@ -577,20 +567,21 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_device *vdev,
 	else
 		info.flags |= VFIO_IRQ_INFO_NORESIZE;
 
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	return copy_to_user(arg, &info, offsetofend(typeof(info), count)) ?
+	       -EFAULT : 0;
 }
 
 static int vfio_pci_ioctl_set_irqs(struct vfio_pci_device *vdev,
 				   struct vfio_irq_set __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
 	struct vfio_irq_set hdr;
 	size_t data_size = 0;
 	u8 *data = NULL;
 	int max, ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&hdr, arg, count);
+	if (ret)
+		return ret;
 
 	max = vfio_pci_get_irq_count(vdev, hdr.index);
 
@@ -721,19 +712,15 @@ static int
 vfio_pci_ioctl_get_hot_reset_info(struct vfio_pci_device *vdev,
 				  struct vfio_pci_hot_reset_info __user *arg)
 {
-	unsigned long minsz =
-		offsetofend(struct vfio_pci_hot_reset_info, count);
 	struct vfio_pci_dependent_device *devices = NULL;
 	struct vfio_pci_fill_info fill = { 0 };
 	struct vfio_pci_hot_reset_info hdr;
 	bool slot;
 	int ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-
-	if (hdr.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&hdr, arg, count);
+	if (ret)
+		return ret;
 
 	hdr.flags = 0;
 
@@ -767,7 +754,7 @@ vfio_pci_ioctl_get_hot_reset_info(struct vfio_pci_device *vdev,
 		hdr.count = fill.cur;
 
 out_copy:
-	if (copy_to_user(arg, &hdr, minsz))
+	if (copy_to_user(arg, &hdr, offsetofend(typeof(hdr), count)))
 		ret = -EFAULT;
 
 	if (!ret && copy_to_user(&arg->devices, devices,
@@ -857,17 +844,17 @@ out_unlock:
 static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,
 					struct vfio_pci_hot_reset __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_pci_hot_reset, count);
 	struct vfio_pci_reset_set set = { 0 };
 	struct vfio_pci_hot_reset hdr;
 	int count = 0, ret, i;
 	s32 *group_fds;
 	bool slot;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
+	ret = VFIO_COPY_ARG(&hdr, arg, count);
+	if (ret)
+		return ret;
 
-	if (hdr.argsz < minsz || hdr.flags)
+	if (hdr.flags)
 		return -EINVAL;
 
 	ret = vfio_pci_probe_hot_reset(vdev->pdev, &slot);
@@ -937,15 +924,12 @@ out_free:
 static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_device *vdev,
 				    struct vfio_device_ioeventfd __user *arg)
 {
-	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
 	struct vfio_device_ioeventfd ioeventfd;
-	int count;
+	int count, ret;
 
-	if (copy_from_user(&ioeventfd, arg, minsz))
-		return -EFAULT;
-
-	if (ioeventfd.argsz < minsz)
-		return -EINVAL;
+	ret = VFIO_COPY_ARG(&ioeventfd, arg, fd);
+	if (ret)
+		return ret;
 
 	if (ioeventfd.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK)
 		return -EINVAL;
@@ -959,34 +943,12 @@ static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_device *vdev,
 				  count, ioeventfd.fd);
 }
 
-static int vfio_pci_ioctl_feature(struct vfio_pci_device *vdev,
-				  struct vfio_device_feature __user *arg)
-{
-	unsigned long minsz = offsetofend(struct vfio_device_feature, flags);
-	struct vfio_device_feature feature;
-
-	if (copy_from_user(&feature, arg, minsz))
-		return -EFAULT;
-
-	if (feature.argsz < minsz)
-		return -EINVAL;
-
-	if (feature.flags & ~(VFIO_DEVICE_FEATURE_MASK |
-			      VFIO_DEVICE_FEATURE_SET |
-			      VFIO_DEVICE_FEATURE_GET |
-			      VFIO_DEVICE_FEATURE_PROBE))
-		return -EINVAL;
-
-	/* GET and SET are exclusive, except to PROBE */
-	if (!(feature.flags & VFIO_DEVICE_FEATURE_PROBE) &&
-	    (feature.flags & VFIO_DEVICE_FEATURE_SET) &&
-	    (feature.flags & VFIO_DEVICE_FEATURE_GET))
-		return -EINVAL;
-
-	/* No migration, DMA logging, low power or VF token support */
-	return -ENOTTY;
-}
-
+/*
+ * VFIO_DEVICE_FEATURE does not come here: the core checks its header and
+ * hands each feature to ops->device_feature.  vfio-pci has none of them
+ * (migration, DMA logging, low power, VF token), so it has no such op and
+ * the core answers -ENOTTY.
+ */
 static long vfio_pci_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -1010,8 +972,6 @@ static long vfio_pci_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		return vfio_pci_ioctl_reset(vdev);
 	case VFIO_DEVICE_SET_IRQS:
 		return vfio_pci_ioctl_set_irqs(vdev, uarg);
-	case VFIO_DEVICE_FEATURE:
-		return vfio_pci_ioctl_feature(vdev, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -63,9 +63,16 @@ struct vfio_device;
  *	Returns 0 for no match, > 0 for a match, or a negative errno to stop
  *	the lookup (a match with wrong or missing additional arguments).
  *	Without it, the name must equal dev_name().
+ * @device_feature: optional; one feature of VFIO_DEVICE_FEATURE, whose
+ *	header the core has checked: @flags has no unknown bit, and GET and
+ *	SET come together only with PROBE.  The feature is
+ *	@flags & VFIO_DEVICE_FEATURE_MASK; @arg is its data after the
+ *	header, @argsz the size the user gave for it.  The driver checks the
+ *	operation with vfio_check_feature() and returns -ENOTTY for a
+ *	feature it does not have.  Without it, every feature is -ENOTTY.
  *
  * open_device and close_device are serialised per device by the core;
- * read, write, ioctl and mmap only run between them.
+ * read, write, ioctl, mmap and device_feature only run between them.
  */
 struct vfio_device_ops {
 	const char *name;
@@ -80,6 +87,8 @@ struct vfio_device_ops {
 	int (*mmap)(struct vfio_device *vdev, struct vm_area_struct *vma);
 	void (*request)(struct vfio_device *vdev, unsigned int count);
 	int (*match)(struct vfio_device *vdev, const char *buf);
+	int (*device_feature)(struct vfio_device *vdev, u32 flags,
+			      void __user *arg, size_t argsz);
 };
 
 /**
@@ -197,6 +206,10 @@ struct vfio_info_cap_header *vfio_info_cap_add(struct vfio_info_cap *caps,
 					       size_t size, u16 id,
 					       u16 version);
 void vfio_info_cap_shift(struct vfio_info_cap *caps, size_t offset);
+int vfio_info_cap_copy(struct vfio_info_cap *caps, void __user *uarg,
+		       size_t infosz, u32 *argsz, u32 *cap_offset);
+int vfio_check_feature(u32 flags, size_t argsz, u32 supported_ops,
+		       size_t minsz);
 int vfio_set_irqs_validate_and_prepare(struct vfio_irq_set *hdr,
 				       int num_irqs, int max_irq_type,
 				       size_t *data_size);
