@@ -503,7 +503,7 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 			/* A shadow ROM appears as an option ROM */
 			if (pdev->resource[PCI_ROM_RESOURCE].flags &
 			    IORESOURCE_ROM_SHADOW)
-				info.size = 0x20000;
+				info.size = VFIO_PCI_SHADOW_ROM_SIZE;
 			else
 				break;
 		}
