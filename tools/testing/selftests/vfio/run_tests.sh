@@ -29,9 +29,8 @@ vfio_bind_test
 vfio_robust_test
 vfio_client_test
 vfio_hotplug_test
+vfio_fuzz_test
 "
-# Not by default (the test command): vfio_fuzz_test, which now and then
-# freezes the whole TCG guest (README); run it by name.
 TESTS=${*:-$DEFAULT_TESTS}
 
 # The VM harness exports these; they are also in this file.
