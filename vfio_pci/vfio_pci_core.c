@@ -446,11 +446,76 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_device *vdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+/* GET_REGION_INFO of a BAR: its size, and whether it may be mmap()ed */
+static int vfio_pci_bar_info(struct vfio_pci_device *vdev,
+			     struct vfio_region_info *info,
+			     struct vfio_info_cap *caps)
+{
+	u16 id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE;
+	struct vfio_info_cap_header *cap;
+
+	info->size = pci_resource_len(vdev->pdev, info->index);
+	if (!info->size) {
+		info->flags = 0;
+		return 0;
+	}
+
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	if (!vdev->bar_mmap_supported[info->index])
+		return 0;
+	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+
+	/* The MSI-X table may be mapped: tell the user */
+	if (info->index == vdev->msix_bar) {
+		cap = vfio_info_cap_add(caps, sizeof(*cap), id, 1);
+		if (IS_ERR(cap))
+			return PTR_ERR(cap);
+	}
+	return 0;
+}
+
+/* GET_REGION_INFO of the ROM: readable only if there is a ROM in it */
+static void vfio_pci_rom_info(struct vfio_pci_device *vdev,
+			      struct vfio_region_info *info)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	void __iomem *io;
+	size_t size;
+	u16 cmd;
+
+	info->flags = 0;
+
+	/* The size of the BAR, not of the ROM in it */
+	info->size = pci_resource_len(pdev, info->index);
+	if (!info->size) {
+		/* A shadow ROM appears as an option ROM */
+		if (!(pdev->resource[PCI_ROM_RESOURCE].flags &
+		      IORESOURCE_ROM_SHADOW))
+			return;
+		info->size = VFIO_PCI_SHADOW_ROM_SIZE;
+	}
+
+	/*
+	 * Is there a ROM?  pci_map_rom() needs memory decode, and bar_lock
+	 * keeps ROM reads from unmapping it meanwhile.
+	 */
+	mutex_lock(&vdev->bar_lock);
+	cmd = vfio_pci_memory_lock_and_enable(vdev);
+	io = pci_map_rom(pdev, &size);
+	if (io) {
+		info->flags = VFIO_REGION_INFO_FLAG_READ;
+		pci_unmap_rom(pdev, io);
+	} else {
+		info->size = 0;
+	}
+	vfio_pci_memory_unlock_and_restore(vdev, cmd);
+	mutex_unlock(&vdev->bar_lock);
+}
+
 static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 					  struct vfio_region_info __user *arg)
 {
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
-	struct pci_dev *pdev = vdev->pdev;
 	struct vfio_region_info info;
 	int ret;
 
@@ -460,75 +525,23 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 
 	switch (info.index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
-		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
-		info.size = pdev->cfg_size;
+		info.size = vdev->pdev->cfg_size;
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
-		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
-		info.size = pci_resource_len(pdev, info.index);
-		if (!info.size) {
-			info.flags = 0;
-			break;
-		}
-
-		info.flags = VFIO_REGION_INFO_FLAG_READ |
-			     VFIO_REGION_INFO_FLAG_WRITE;
-		if (vdev->bar_mmap_supported[info.index]) {
-			info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
-			/* The MSI-X table may be mapped: tell the user */
-			if (info.index == vdev->msix_bar) {
-				u16 id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE;
-				struct vfio_info_cap_header *cap;
-
-				cap = vfio_info_cap_add(&caps, sizeof(*cap),
-							id, 1);
-				if (IS_ERR(cap))
-					return PTR_ERR(cap);
-			}
-		}
+		ret = vfio_pci_bar_info(vdev, &info, &caps);
+		if (ret)
+			return ret;
 		break;
-	case VFIO_PCI_ROM_REGION_INDEX: {
-		void __iomem *io;
-		size_t size;
-		u16 cmd;
-
-		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
-		info.flags = 0;
-
-		/* The size of the BAR, not of the ROM in it */
-		info.size = pci_resource_len(pdev, info.index);
-		if (!info.size) {
-			/* A shadow ROM appears as an option ROM */
-			if (pdev->resource[PCI_ROM_RESOURCE].flags &
-			    IORESOURCE_ROM_SHADOW)
-				info.size = VFIO_PCI_SHADOW_ROM_SIZE;
-			else
-				break;
-		}
-
-		/*
-		 * Is there a ROM?  pci_map_rom() needs memory decode, and
-		 * bar_lock keeps ROM reads from unmapping it meanwhile.
-		 */
-		mutex_lock(&vdev->bar_lock);
-		cmd = vfio_pci_memory_lock_and_enable(vdev);
-		io = pci_map_rom(pdev, &size);
-		if (io) {
-			info.flags = VFIO_REGION_INFO_FLAG_READ;
-			pci_unmap_rom(pdev, io);
-		} else {
-			info.size = 0;
-		}
-		vfio_pci_memory_unlock_and_restore(vdev, cmd);
-		mutex_unlock(&vdev->bar_lock);
+	case VFIO_PCI_ROM_REGION_INDEX:
+		vfio_pci_rom_info(vdev, &info);
 		break;
-	}
 	default:
 		/* Including VGA: legacy VGA ranges are not supported */
 		return -EINVAL;
 	}
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
 
 	if (caps.size)
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
