@@ -77,6 +77,7 @@ for t in $TESTS; do
 	rm -f "$tmp/rc" "$tmp/counts"
 	case $t in
 	vfio_fail_nth_test) limit=$((TEST_TIMEOUT * 8)) ;;
+	vfio_fuzz_test) limit=$((TEST_TIMEOUT * 2)) ;;
 	*) limit=$TEST_TIMEOUT ;;
 	esac
 	{ ${run_timeout:+$run_timeout $limit} "$BIN_DIR/$t" 2>&1
