@@ -5,6 +5,8 @@
 #   make install         install under /lib/modules/<kver>/updates, depmod
 #   make W=1 / make C=2  extra warnings / sparse on every file
 #   make checkpatch      scripts/checkpatch.pl --strict on our sources
+#   make bench           Type1 benchmark in the test VM, ours against stock
+#                        (BENCH_ARGS="--iommu amd", "--smoke", ...)
 # KDIR= picks another kernel build directory, KVER= another release.
 
 ifneq ($(KERNELRELEASE),)
@@ -62,6 +64,11 @@ uninstall:
 checkpatch:
 	$(CHECKPATCH)
 
+# A benchmark, not a test: tools/testing/bench/run builds its guest program
+# and runs it in the VM (which builds the modules itself, as for a test).
+bench:
+	$(CURDIR)/tools/testing/bench/run $(BENCH_ARGS)
+
 # Not kbuild's clean: that one deletes objects anywhere below this
 # directory, build/ (the test VM, the in-tree kernel) included.
 clean:
@@ -71,6 +78,6 @@ clean:
 		-o -name modules.order -o -name Module.symvers \) \
 		-type f -print | xargs rm -f
 
-.PHONY: all modules install uninstall checkpatch clean
+.PHONY: all modules install uninstall checkpatch bench clean
 
 endif
