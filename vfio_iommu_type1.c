@@ -296,37 +296,45 @@ static long vfio_unpin_pfns(unsigned long pfn, unsigned long npage,
 }
 
 /*
- * Pages pinned ahead of mapping them.  A page of struct page pointers is
- * filled per pin_user_pages_remote() call; a VM_PFNMAP vma yields one pfn
- * per call, without a page.
+ * Pages pinned ahead of mapping them.  A small mapping's struct page
+ * pointers fit on the stack; a bigger one fills a page of them per pin
+ * call, or the stack's few if there is no page.  A VM_PFNMAP vma yields
+ * one pfn per call, without a page.
  */
+#define VFIO_BATCH_SMALL	16
+
 struct vfio_batch {
 	struct page		**pages;
-	struct page		*fallback_page;	/* if no page for @pages */
 	unsigned long		pfn;		/* the entry, if @pfnmap */
 	unsigned int		capacity;
 	unsigned int		size;		/* entries left */
 	unsigned int		offset;		/* of the next entry */
 	bool			pfnmap;
+	struct page		*small[VFIO_BATCH_SMALL];
 };
 
-static void vfio_batch_init(struct vfio_batch *batch)
+/* Readies @batch to pin @npage pages. */
+static void vfio_batch_init(struct vfio_batch *batch, unsigned long npage)
 {
 	batch->size = 0;
 	batch->offset = 0;
 	batch->pfnmap = false;
-	batch->pages = vfio_fail_ptr((struct page **)__get_free_page(GFP_KERNEL));
-	if (batch->pages) {
+	batch->pages = batch->small;
+	batch->capacity = ARRAY_SIZE(batch->small);
+	if (npage <= ARRAY_SIZE(batch->small))
+		return;
+
+	batch->pages = vfio_fail_ptr((struct page **)
+				     __get_free_page(GFP_KERNEL | __GFP_NOWARN));
+	if (batch->pages)
 		batch->capacity = PAGE_SIZE / sizeof(struct page *);
-	} else {
-		batch->pages = &batch->fallback_page;
-		batch->capacity = 1;
-	}
+	else
+		batch->pages = batch->small;
 }
 
 static void vfio_batch_fini(struct vfio_batch *batch)
 {
-	if (batch->pages != &batch->fallback_page)
+	if (batch->pages != batch->small)
 		free_page((unsigned long)batch->pages);
 }
 
@@ -531,21 +539,27 @@ static size_t vfio_domain_run(struct iommu_domain *domain, dma_addr_t iova,
 
 /*
  * Runs unmapped from the lookup domain without an IOTLB flush yet: their
- * pages are unpinned only once the flush is done.
+ * pages are unpinned only once the flush is done.  A small unmap keeps
+ * them on the stack; a page for more is allocated only once that fills,
+ * and without it the batch is flushed whenever the stack's runs fill.
  */
 struct vfio_unpin_run {
 	unsigned long	pfn;
 	unsigned long	npage;
 };
 
+#define VFIO_UNMAP_RUNS_SMALL	16
+#define VFIO_UNMAP_RUNS_MAX	(PAGE_SIZE / sizeof(struct vfio_unpin_run))
+
 struct vfio_unmap_batch {
 	struct iommu_iotlb_gather	gather;
 	struct vfio_unpin_run		*runs;
-	struct vfio_unpin_run		fallback_run;
 	unsigned int			nr;
 	unsigned int			capacity;
 	bool				dirty;
 	bool				pending;	/* gather not synced */
+	bool				grown;		/* page tried */
+	struct vfio_unpin_run		small[VFIO_UNMAP_RUNS_SMALL];
 };
 
 static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
@@ -554,14 +568,36 @@ static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
 	ub->nr = 0;
 	ub->dirty = dirty;
 	ub->pending = false;
-	ub->runs = vfio_fail_ptr((struct vfio_unpin_run *)
-				 __get_free_page(GFP_KERNEL));
-	if (ub->runs) {
-		ub->capacity = PAGE_SIZE / sizeof(*ub->runs);
-	} else {
-		ub->runs = &ub->fallback_run;
-		ub->capacity = 1;
-	}
+	ub->grown = false;
+	ub->runs = ub->small;
+	ub->capacity = ARRAY_SIZE(ub->small);
+}
+
+/*
+ * Queues the run of @npage pages from @pfn on.  Returns true when the
+ * batch is full: the caller flushes it before queueing more.
+ */
+static bool vfio_unmap_batch_add(struct vfio_unmap_batch *ub,
+				 unsigned long pfn, unsigned long npage)
+{
+	struct vfio_unpin_run *runs;
+
+	ub->runs[ub->nr].pfn = pfn;
+	ub->runs[ub->nr].npage = npage;
+	if (++ub->nr < ub->capacity)
+		return false;
+	if (ub->grown)
+		return true;
+
+	ub->grown = true;
+	runs = vfio_fail_ptr((struct vfio_unpin_run *)
+			     __get_free_page(GFP_KERNEL | __GFP_NOWARN));
+	if (!runs)
+		return true;	/* flush every VFIO_UNMAP_RUNS_SMALL runs */
+	memcpy(runs, ub->small, sizeof(ub->small));
+	ub->runs = runs;
+	ub->capacity = VFIO_UNMAP_RUNS_MAX;
+	return false;
 }
 
 /* Flushes the IOTLB, then unpins; returns how many pages held a pin. */
@@ -586,7 +622,7 @@ static long vfio_unmap_batch_flush(struct vfio_unmap_batch *ub,
 
 static void vfio_unmap_batch_fini(struct vfio_unmap_batch *ub)
 {
-	if (ub->runs != &ub->fallback_run)
+	if (ub->runs != ub->small)
 		free_page((unsigned long)ub->runs);
 }
 
@@ -637,9 +673,8 @@ static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
 		if (WARN_ON_ONCE(unmapped != run))
 			goto next;
 
-		ub.runs[ub.nr].pfn = PHYS_PFN(phys);
-		ub.runs[ub.nr].npage = run >> PAGE_SHIFT;
-		if (++ub.nr == ub.capacity)
+		if (vfio_unmap_batch_add(&ub, PHYS_PFN(phys),
+					 run >> PAGE_SHIFT))
 			unpinned += vfio_unmap_batch_flush(&ub, lookup->domain);
 next:
 		iova += run;
@@ -668,7 +703,7 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 
 	if (!mmget_not_zero(dma->mm))
 		return -ESRCH;
-	vfio_batch_init(&batch);
+	vfio_batch_init(&batch, npage);
 
 	while (done + run < npage) {
 		if (!batch.size) {
