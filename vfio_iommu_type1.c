@@ -540,8 +540,10 @@ static size_t vfio_domain_run(struct iommu_domain *domain, dma_addr_t iova,
 /*
  * Runs unmapped from the lookup domain without an IOTLB flush yet: their
  * pages are unpinned only once the flush is done.  A small unmap keeps
- * them on the stack; a page for more is allocated only once that fills,
+ * them on the stack; room for more is allocated only once that fills,
  * and without it the batch is flushed whenever the stack's runs fill.
+ * Full, it holds as many runs as Linux 6.1's list of unmapped regions
+ * (VFIO_IOMMU_TLB_SYNC_MAX): one IOTLB sync per 512 runs.
  */
 struct vfio_unpin_run {
 	unsigned long	pfn;
@@ -549,7 +551,7 @@ struct vfio_unpin_run {
 };
 
 #define VFIO_UNMAP_RUNS_SMALL	16
-#define VFIO_UNMAP_RUNS_MAX	(PAGE_SIZE / sizeof(struct vfio_unpin_run))
+#define VFIO_UNMAP_RUNS_MAX	512
 
 struct vfio_unmap_batch {
 	struct iommu_iotlb_gather	gather;
@@ -590,8 +592,8 @@ static bool vfio_unmap_batch_add(struct vfio_unmap_batch *ub,
 		return true;
 
 	ub->grown = true;
-	runs = vfio_fail_ptr((struct vfio_unpin_run *)
-			     __get_free_page(GFP_KERNEL | __GFP_NOWARN));
+	runs = vfio_fail_ptr(kmalloc_array(VFIO_UNMAP_RUNS_MAX, sizeof(*runs),
+					   GFP_KERNEL | __GFP_NOWARN));
 	if (!runs)
 		return true;	/* flush every VFIO_UNMAP_RUNS_SMALL runs */
 	memcpy(runs, ub->small, sizeof(ub->small));
@@ -623,7 +625,7 @@ static long vfio_unmap_batch_flush(struct vfio_unmap_batch *ub,
 static void vfio_unmap_batch_fini(struct vfio_unmap_batch *ub)
 {
 	if (ub->runs != ub->small)
-		free_page((unsigned long)ub->runs);
+		kfree(ub->runs);
 }
 
 /*

@@ -938,7 +938,7 @@ static void vfio_type1_conflicts(struct kunit *test)
 }
 
 /*
- * The pending-unmap runs: on the stack first, in a page once those fill,
+ * The pending-unmap runs: on the stack first, allocated once those fill,
  * full at VFIO_UNMAP_RUNS_MAX.  Nothing is unmapped or unpinned here.
  */
 static void vfio_type1_unmap_batch(struct kunit *test)
