@@ -430,6 +430,55 @@ retry:
 }
 
 /*
+ * Pins at most @npage pages of the mapping's mm from @vaddr on into
+ * @batch, or finds the one pfn a VM_PFNMAP vma maps there.  In the
+ * mapping process itself (MAP_DMA), pin_user_pages_fast() pins without
+ * mmap_lock when it can, and a compound page at once; another process
+ * (e.g. a group replayed into a new domain) pins through the remote path.
+ * Returns how many entries it filled, or -errno.
+ */
+static long vfio_batch_pin(struct vfio_dma *dma, struct vfio_batch *batch,
+			   unsigned long vaddr, unsigned long npage)
+{
+	struct mm_struct *mm = dma->mm;
+	bool write = dma->prot & IOMMU_WRITE;
+	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
+	struct vm_area_struct *vma;
+	long ret;
+
+	if (mm == current->mm) {
+		ret = vfio_fail_int(pin_user_pages_fast(vaddr, npage, gup_flags,
+							batch->pages));
+		if (ret > 0)
+			return ret;
+		mmap_read_lock(mm);
+	} else {
+		mmap_read_lock(mm);
+		ret = vfio_fail_int(pin_user_pages_remote(mm, vaddr, npage,
+							  gup_flags,
+							  batch->pages, NULL,
+							  NULL));
+		if (ret > 0)
+			goto out;
+	}
+
+	vaddr = untagged_addr(vaddr);
+	vma = vma_lookup(mm, vaddr);
+	if (vma && (vma->vm_flags & VM_PFNMAP)) {
+		ret = vfio_follow_pfnmap(mm, vaddr, write, &batch->pfn);
+		if (!ret) {
+			batch->pfnmap = true;
+			ret = 1;
+		}
+	} else if (!ret) {
+		ret = -EFAULT;
+	}
+out:
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
  * Refills the empty @batch from @vaddr on, at most @npage pages of the
  * mapping's mm, and charges the pins to its locked_vm.  Reserved pages
  * and the zero page are unpinned at once (they never leave memory).
@@ -437,35 +486,13 @@ retry:
 static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 			     unsigned long vaddr, unsigned long npage)
 {
-	struct mm_struct *mm = dma->mm;
-	bool write = dma->prot & IOMMU_WRITE;
-	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
 	long ret, i, pinned = 0;
 
 	batch->offset = 0;
 	batch->pfnmap = false;
 	npage = min_t(unsigned long, npage, batch->capacity);
 
-	mmap_read_lock(mm);
-	ret = vfio_fail_int(pin_user_pages_remote(mm, vaddr, npage, gup_flags,
-						  batch->pages, NULL, NULL));
-	if (ret <= 0) {
-		struct vm_area_struct *vma;
-
-		vaddr = untagged_addr(vaddr);
-		vma = vma_lookup(mm, vaddr);
-		if (vma && (vma->vm_flags & VM_PFNMAP)) {
-			ret = vfio_follow_pfnmap(mm, vaddr, write, &batch->pfn);
-			if (!ret) {
-				batch->pfnmap = true;
-				ret = 1;
-			}
-		} else if (!ret) {
-			ret = -EFAULT;
-		}
-	}
-	mmap_read_unlock(mm);
-
+	ret = vfio_batch_pin(dma, batch, vaddr, npage);
 	if (ret < 0)
 		return ret;
 	batch->size = ret;
