@@ -565,6 +565,80 @@ static size_t vfio_domain_run(struct iommu_domain *domain, dma_addr_t iova,
 }
 
 /*
+ * Unmaps into @gather the small pages that @domain maps from @iova on to
+ * @phys on, up to @max bytes or the next place where a huge IOMMU page
+ * could start; @iova is known to map @phys.  Returns how many bytes, 0
+ * if the unmap went wrong, and sets @end when the run ends there.
+ */
+static size_t vfio_domain_unmap_small(struct iommu_domain *domain,
+				      dma_addr_t iova, size_t max,
+				      phys_addr_t phys, bool *end,
+				      struct iommu_iotlb_gather *gather)
+{
+	size_t len;
+
+	*end = false;
+	for (len = PAGE_SIZE; len < max; len += PAGE_SIZE) {
+		if (IS_ALIGNED((iova + len) | (phys + len), SZ_2M))
+			break;
+		if (iommu_iova_to_phys(domain, iova + len) != phys + len) {
+			*end = true;
+			break;
+		}
+		if (!(len & (SZ_32M - 1)))
+			cond_resched();
+	}
+	if (iommu_unmap_fast(domain, iova, len, gather) != len)
+		return 0;
+	return len;
+}
+
+/*
+ * Unmaps from @domain, into @gather, the physically contiguous run that
+ * it maps from @iova on, at most @max bytes, and returns its length,
+ * with its start in @phys.  @phys is 0 if the run's pages must stay
+ * pinned: nothing was mapped at @iova, or an unmap went wrong.
+ *
+ * Where both addresses are 2 MiB aligned a huge IOMMU page may start:
+ * unmapping its first 4 KiB unmaps all of it and returns its size (VT-d
+ * and AMD-Vi on 6.1), so it costs one lookup and one unmap.  Small pages
+ * are looked up one by one, as far as they are contiguous, and unmapped
+ * at once.
+ */
+static size_t vfio_domain_unmap_run(struct iommu_domain *domain,
+				    dma_addr_t iova, size_t max,
+				    phys_addr_t *phys,
+				    struct iommu_iotlb_gather *gather)
+{
+	size_t len = 0, size;
+	bool end = false;
+
+	*phys = iommu_iova_to_phys(domain, iova);
+	if (WARN_ON_ONCE(!*phys))
+		return PAGE_SIZE;
+
+	while (len < max && !end) {
+		if (len && iommu_iova_to_phys(domain, iova + len) != *phys + len)
+			break;
+		if (IS_ALIGNED((iova + len) | (*phys + len), SZ_2M))
+			size = iommu_unmap_fast(domain, iova + len, PAGE_SIZE,
+						gather);
+		else
+			size = vfio_domain_unmap_small(domain, iova + len,
+						       max - len, *phys + len,
+						       &end, gather);
+		/* Better leak the pins than free memory still mapped. */
+		if (WARN_ON_ONCE(!size || size > max - len)) {
+			*phys = 0;
+			return max;
+		}
+		len += size;
+		cond_resched();
+	}
+	return len;
+}
+
+/*
  * Runs unmapped from the lookup domain without an IOTLB flush yet: their
  * pages are unpinned only once the flush is done.  A small unmap keeps
  * them on the stack; room for more is allocated only once that fills,
@@ -688,24 +762,15 @@ static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
 
 	vfio_unmap_batch_init(&ub, dma->prot & IOMMU_WRITE);
 	while (len) {
-		size_t run, unmapped;
 		phys_addr_t phys;
+		size_t run;
 
-		run = vfio_domain_run(lookup->domain, iova, len, &phys);
-		if (WARN_ON_ONCE(!phys))
-			goto next;
-
-		unmapped = iommu_unmap_fast(lookup->domain, iova, run,
+		run = vfio_domain_unmap_run(lookup->domain, iova, len, &phys,
 					    &ub.gather);
 		ub.pending = true;
-		/* Better leak the pins than free memory still mapped. */
-		if (WARN_ON_ONCE(unmapped != run))
-			goto next;
-
-		if (vfio_unmap_batch_add(&ub, PHYS_PFN(phys),
-					 run >> PAGE_SHIFT))
+		if (phys && vfio_unmap_batch_add(&ub, PHYS_PFN(phys),
+						 run >> PAGE_SHIFT))
 			unpinned += vfio_unmap_batch_flush(&ub, lookup->domain);
-next:
 		iova += run;
 		len -= run;
 	}
