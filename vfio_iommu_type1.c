@@ -296,37 +296,45 @@ static long vfio_unpin_pfns(unsigned long pfn, unsigned long npage,
 }
 
 /*
- * Pages pinned ahead of mapping them.  A page of struct page pointers is
- * filled per pin_user_pages_remote() call; a VM_PFNMAP vma yields one pfn
- * per call, without a page.
+ * Pages pinned ahead of mapping them.  A small mapping's struct page
+ * pointers fit on the stack; a bigger one fills a page of them per pin
+ * call, or the stack's few if there is no page.  A VM_PFNMAP vma yields
+ * one pfn per call, without a page.
  */
+#define VFIO_BATCH_SMALL	16
+
 struct vfio_batch {
 	struct page		**pages;
-	struct page		*fallback_page;	/* if no page for @pages */
 	unsigned long		pfn;		/* the entry, if @pfnmap */
 	unsigned int		capacity;
 	unsigned int		size;		/* entries left */
 	unsigned int		offset;		/* of the next entry */
 	bool			pfnmap;
+	struct page		*small[VFIO_BATCH_SMALL];
 };
 
-static void vfio_batch_init(struct vfio_batch *batch)
+/* Readies @batch to pin @npage pages. */
+static void vfio_batch_init(struct vfio_batch *batch, unsigned long npage)
 {
 	batch->size = 0;
 	batch->offset = 0;
 	batch->pfnmap = false;
-	batch->pages = vfio_fail_ptr((struct page **)__get_free_page(GFP_KERNEL));
-	if (batch->pages) {
+	batch->pages = batch->small;
+	batch->capacity = ARRAY_SIZE(batch->small);
+	if (npage <= ARRAY_SIZE(batch->small))
+		return;
+
+	batch->pages = vfio_fail_ptr((struct page **)
+				     __get_free_page(GFP_KERNEL | __GFP_NOWARN));
+	if (batch->pages)
 		batch->capacity = PAGE_SIZE / sizeof(struct page *);
-	} else {
-		batch->pages = &batch->fallback_page;
-		batch->capacity = 1;
-	}
+	else
+		batch->pages = batch->small;
 }
 
 static void vfio_batch_fini(struct vfio_batch *batch)
 {
-	if (batch->pages != &batch->fallback_page)
+	if (batch->pages != batch->small)
 		free_page((unsigned long)batch->pages);
 }
 
@@ -422,6 +430,55 @@ retry:
 }
 
 /*
+ * Pins at most @npage pages of the mapping's mm from @vaddr on into
+ * @batch, or finds the one pfn a VM_PFNMAP vma maps there.  In the
+ * mapping process itself (MAP_DMA), pin_user_pages_fast() pins without
+ * mmap_lock when it can, and a compound page at once; another process
+ * (e.g. a group replayed into a new domain) pins through the remote path.
+ * Returns how many entries it filled, or -errno.
+ */
+static long vfio_batch_pin(struct vfio_dma *dma, struct vfio_batch *batch,
+			   unsigned long vaddr, unsigned long npage)
+{
+	struct mm_struct *mm = dma->mm;
+	bool write = dma->prot & IOMMU_WRITE;
+	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
+	struct vm_area_struct *vma;
+	long ret;
+
+	if (mm == current->mm) {
+		ret = vfio_fail_int(pin_user_pages_fast(vaddr, npage, gup_flags,
+							batch->pages));
+		if (ret > 0)
+			return ret;
+		mmap_read_lock(mm);
+	} else {
+		mmap_read_lock(mm);
+		ret = vfio_fail_int(pin_user_pages_remote(mm, vaddr, npage,
+							  gup_flags,
+							  batch->pages, NULL,
+							  NULL));
+		if (ret > 0)
+			goto out;
+	}
+
+	vaddr = untagged_addr(vaddr);
+	vma = vma_lookup(mm, vaddr);
+	if (vma && (vma->vm_flags & VM_PFNMAP)) {
+		ret = vfio_follow_pfnmap(mm, vaddr, write, &batch->pfn);
+		if (!ret) {
+			batch->pfnmap = true;
+			ret = 1;
+		}
+	} else if (!ret) {
+		ret = -EFAULT;
+	}
+out:
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
  * Refills the empty @batch from @vaddr on, at most @npage pages of the
  * mapping's mm, and charges the pins to its locked_vm.  Reserved pages
  * and the zero page are unpinned at once (they never leave memory).
@@ -429,35 +486,13 @@ retry:
 static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 			     unsigned long vaddr, unsigned long npage)
 {
-	struct mm_struct *mm = dma->mm;
-	bool write = dma->prot & IOMMU_WRITE;
-	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
 	long ret, i, pinned = 0;
 
 	batch->offset = 0;
 	batch->pfnmap = false;
 	npage = min_t(unsigned long, npage, batch->capacity);
 
-	mmap_read_lock(mm);
-	ret = vfio_fail_int(pin_user_pages_remote(mm, vaddr, npage, gup_flags,
-						  batch->pages, NULL, NULL));
-	if (ret <= 0) {
-		struct vm_area_struct *vma;
-
-		vaddr = untagged_addr(vaddr);
-		vma = vma_lookup(mm, vaddr);
-		if (vma && (vma->vm_flags & VM_PFNMAP)) {
-			ret = vfio_follow_pfnmap(mm, vaddr, write, &batch->pfn);
-			if (!ret) {
-				batch->pfnmap = true;
-				ret = 1;
-			}
-		} else if (!ret) {
-			ret = -EFAULT;
-		}
-	}
-	mmap_read_unlock(mm);
-
+	ret = vfio_batch_pin(dma, batch, vaddr, npage);
 	if (ret < 0)
 		return ret;
 	batch->size = ret;
@@ -530,22 +565,104 @@ static size_t vfio_domain_run(struct iommu_domain *domain, dma_addr_t iova,
 }
 
 /*
+ * Unmaps into @gather the small pages that @domain maps from @iova on to
+ * @phys on, up to @max bytes or the next place where a huge IOMMU page
+ * could start; @iova is known to map @phys.  Returns how many bytes, 0
+ * if the unmap went wrong, and sets @end when the run ends there.
+ */
+static size_t vfio_domain_unmap_small(struct iommu_domain *domain,
+				      dma_addr_t iova, size_t max,
+				      phys_addr_t phys, bool *end,
+				      struct iommu_iotlb_gather *gather)
+{
+	size_t len;
+
+	*end = false;
+	for (len = PAGE_SIZE; len < max; len += PAGE_SIZE) {
+		if (IS_ALIGNED((iova + len) | (phys + len), SZ_2M))
+			break;
+		if (iommu_iova_to_phys(domain, iova + len) != phys + len) {
+			*end = true;
+			break;
+		}
+		if (!(len & (SZ_32M - 1)))
+			cond_resched();
+	}
+	if (iommu_unmap_fast(domain, iova, len, gather) != len)
+		return 0;
+	return len;
+}
+
+/*
+ * Unmaps from @domain, into @gather, the physically contiguous run that
+ * it maps from @iova on, at most @max bytes, and returns its length,
+ * with its start in @phys.  @phys is 0 if the run's pages must stay
+ * pinned: nothing was mapped at @iova, or an unmap went wrong.
+ *
+ * Where both addresses are 2 MiB aligned a huge IOMMU page may start:
+ * unmapping its first 4 KiB unmaps all of it and returns its size (VT-d
+ * and AMD-Vi on 6.1), so it costs one lookup and one unmap.  Small pages
+ * are looked up one by one, as far as they are contiguous, and unmapped
+ * at once.
+ */
+static size_t vfio_domain_unmap_run(struct iommu_domain *domain,
+				    dma_addr_t iova, size_t max,
+				    phys_addr_t *phys,
+				    struct iommu_iotlb_gather *gather)
+{
+	size_t len = 0, size;
+	bool end = false;
+
+	*phys = iommu_iova_to_phys(domain, iova);
+	if (WARN_ON_ONCE(!*phys))
+		return PAGE_SIZE;
+
+	while (len < max && !end) {
+		if (len && iommu_iova_to_phys(domain, iova + len) != *phys + len)
+			break;
+		if (IS_ALIGNED((iova + len) | (*phys + len), SZ_2M))
+			size = iommu_unmap_fast(domain, iova + len, PAGE_SIZE,
+						gather);
+		else
+			size = vfio_domain_unmap_small(domain, iova + len,
+						       max - len, *phys + len,
+						       &end, gather);
+		/* Better leak the pins than free memory still mapped. */
+		if (WARN_ON_ONCE(!size || size > max - len)) {
+			*phys = 0;
+			return max;
+		}
+		len += size;
+		cond_resched();
+	}
+	return len;
+}
+
+/*
  * Runs unmapped from the lookup domain without an IOTLB flush yet: their
- * pages are unpinned only once the flush is done.
+ * pages are unpinned only once the flush is done.  A small unmap keeps
+ * them on the stack; room for more is allocated only once that fills,
+ * and without it the batch is flushed whenever the stack's runs fill.
+ * Full, it holds as many runs as Linux 6.1's list of unmapped regions
+ * (VFIO_IOMMU_TLB_SYNC_MAX): one IOTLB sync per 512 runs.
  */
 struct vfio_unpin_run {
 	unsigned long	pfn;
 	unsigned long	npage;
 };
 
+#define VFIO_UNMAP_RUNS_SMALL	16
+#define VFIO_UNMAP_RUNS_MAX	512
+
 struct vfio_unmap_batch {
 	struct iommu_iotlb_gather	gather;
 	struct vfio_unpin_run		*runs;
-	struct vfio_unpin_run		fallback_run;
 	unsigned int			nr;
 	unsigned int			capacity;
 	bool				dirty;
 	bool				pending;	/* gather not synced */
+	bool				grown;		/* page tried */
+	struct vfio_unpin_run		small[VFIO_UNMAP_RUNS_SMALL];
 };
 
 static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
@@ -554,14 +671,36 @@ static void vfio_unmap_batch_init(struct vfio_unmap_batch *ub, bool dirty)
 	ub->nr = 0;
 	ub->dirty = dirty;
 	ub->pending = false;
-	ub->runs = vfio_fail_ptr((struct vfio_unpin_run *)
-				 __get_free_page(GFP_KERNEL));
-	if (ub->runs) {
-		ub->capacity = PAGE_SIZE / sizeof(*ub->runs);
-	} else {
-		ub->runs = &ub->fallback_run;
-		ub->capacity = 1;
-	}
+	ub->grown = false;
+	ub->runs = ub->small;
+	ub->capacity = ARRAY_SIZE(ub->small);
+}
+
+/*
+ * Queues the run of @npage pages from @pfn on.  Returns true when the
+ * batch is full: the caller flushes it before queueing more.
+ */
+static bool vfio_unmap_batch_add(struct vfio_unmap_batch *ub,
+				 unsigned long pfn, unsigned long npage)
+{
+	struct vfio_unpin_run *runs;
+
+	ub->runs[ub->nr].pfn = pfn;
+	ub->runs[ub->nr].npage = npage;
+	if (++ub->nr < ub->capacity)
+		return false;
+	if (ub->grown)
+		return true;
+
+	ub->grown = true;
+	runs = vfio_fail_ptr(kmalloc_array(VFIO_UNMAP_RUNS_MAX, sizeof(*runs),
+					   GFP_KERNEL | __GFP_NOWARN));
+	if (!runs)
+		return true;	/* flush every VFIO_UNMAP_RUNS_SMALL runs */
+	memcpy(runs, ub->small, sizeof(ub->small));
+	ub->runs = runs;
+	ub->capacity = VFIO_UNMAP_RUNS_MAX;
+	return false;
 }
 
 /* Flushes the IOTLB, then unpins; returns how many pages held a pin. */
@@ -586,8 +725,8 @@ static long vfio_unmap_batch_flush(struct vfio_unmap_batch *ub,
 
 static void vfio_unmap_batch_fini(struct vfio_unmap_batch *ub)
 {
-	if (ub->runs != &ub->fallback_run)
-		free_page((unsigned long)ub->runs);
+	if (ub->runs != ub->small)
+		kfree(ub->runs);
 }
 
 /*
@@ -623,25 +762,15 @@ static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
 
 	vfio_unmap_batch_init(&ub, dma->prot & IOMMU_WRITE);
 	while (len) {
-		size_t run, unmapped;
 		phys_addr_t phys;
+		size_t run;
 
-		run = vfio_domain_run(lookup->domain, iova, len, &phys);
-		if (WARN_ON_ONCE(!phys))
-			goto next;
-
-		unmapped = iommu_unmap_fast(lookup->domain, iova, run,
+		run = vfio_domain_unmap_run(lookup->domain, iova, len, &phys,
 					    &ub.gather);
 		ub.pending = true;
-		/* Better leak the pins than free memory still mapped. */
-		if (WARN_ON_ONCE(unmapped != run))
-			goto next;
-
-		ub.runs[ub.nr].pfn = PHYS_PFN(phys);
-		ub.runs[ub.nr].npage = run >> PAGE_SHIFT;
-		if (++ub.nr == ub.capacity)
+		if (phys && vfio_unmap_batch_add(&ub, PHYS_PFN(phys),
+						 run >> PAGE_SHIFT))
 			unpinned += vfio_unmap_batch_flush(&ub, lookup->domain);
-next:
 		iova += run;
 		len -= run;
 	}
@@ -668,7 +797,7 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 
 	if (!mmget_not_zero(dma->mm))
 		return -ESRCH;
-	vfio_batch_init(&batch);
+	vfio_batch_init(&batch, npage);
 
 	while (done + run < npage) {
 		if (!batch.size) {

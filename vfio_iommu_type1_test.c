@@ -937,6 +937,46 @@ static void vfio_type1_conflicts(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vfio_resv_conflict(iommu, &resv));
 }
 
+/*
+ * The pending-unmap runs: on the stack first, allocated once those fill,
+ * full at VFIO_UNMAP_RUNS_MAX.  Nothing is unmapped or unpinned here.
+ */
+static void vfio_type1_unmap_batch(struct kunit *test)
+{
+	struct vfio_unmap_batch ub;
+	unsigned long i;
+	bool full = false;
+
+	vfio_unmap_batch_init(&ub, false);
+	KUNIT_EXPECT_PTR_EQ(test, ub.runs, &ub.small[0]);
+	for (i = 0; i < VFIO_UNMAP_RUNS_SMALL - 1; i++)
+		KUNIT_EXPECT_FALSE(test, vfio_unmap_batch_add(&ub, i, i + 1));
+	KUNIT_EXPECT_PTR_EQ(test, ub.runs, &ub.small[0]);
+
+	/* the stack's last run: a page is tried once */
+	full = vfio_unmap_batch_add(&ub, i, i + 1);
+	KUNIT_EXPECT_TRUE(test, ub.grown);
+	KUNIT_EXPECT_EQ(test, full, ub.runs == &ub.small[0]);
+	if (!full) {
+		for (i++; i < VFIO_UNMAP_RUNS_MAX - 1; i++)
+			KUNIT_EXPECT_FALSE(test,
+					   vfio_unmap_batch_add(&ub, i, i + 1));
+		KUNIT_EXPECT_TRUE(test, vfio_unmap_batch_add(&ub, i, i + 1));
+		KUNIT_EXPECT_EQ(test, ub.nr, VFIO_UNMAP_RUNS_MAX);
+	}
+	for (i = 0; i < ub.nr; i++) {
+		KUNIT_EXPECT_EQ(test, ub.runs[i].pfn, i);
+		KUNIT_EXPECT_EQ(test, ub.runs[i].npage, i + 1);
+	}
+
+	/* flushed (nothing pending here), it fills at the same size again */
+	ub.nr = 0;
+	for (i = 0; i < ub.capacity - 1; i++)
+		KUNIT_EXPECT_FALSE(test, vfio_unmap_batch_add(&ub, i, 1));
+	KUNIT_EXPECT_TRUE(test, vfio_unmap_batch_add(&ub, i, 1));
+	vfio_unmap_batch_fini(&ub);
+}
+
 static struct kunit_case vfio_type1_cases[] = {
 	KUNIT_CASE(vfio_type1_range_last),
 	KUNIT_CASE(vfio_type1_map_args),
@@ -955,6 +995,7 @@ static struct kunit_case vfio_type1_cases[] = {
 	KUNIT_CASE(vfio_type1_dirty_ranges),
 	KUNIT_CASE(vfio_type1_iova_exclude),
 	KUNIT_CASE(vfio_type1_conflicts),
+	KUNIT_CASE(vfio_type1_unmap_batch),
 	{}
 };
 
