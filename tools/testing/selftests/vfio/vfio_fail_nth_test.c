@@ -39,7 +39,14 @@
 #define VFIO_FAIL_NTH	"/sys/kernel/debug/vfio/fail_nth"
 #define DEBUGFS		"/sys/kernel/debug"
 #define MAX_NTH		1000
-#define BUF_SIZE	(64UL * 1024)
+/*
+ * More pages than Type1 keeps on its stack (16), faulted in from the last
+ * to the first so that hardly two are physically contiguous: MAP_DMA then
+ * allocates its page of pinned pages, UNMAP_DMA its list of runs, and
+ * those allocations are failure points too.
+ */
+#define BUF_PAGES	64
+#define BUF_SIZE	(BUF_PAGES * 4096UL)
 #define IOVA		0x100000UL
 
 static const char *edu0, *nvme;
@@ -178,6 +185,20 @@ static int setup_group_set(struct fn_state *s)
 						    s->d.container);
 }
 
+static void *alloc_fragmented(void)
+{
+	char *p = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long i;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, BUF_SIZE, MADV_NOHUGEPAGE);
+	for (i = BUF_PAGES - 1; i >= 0; i--)
+		p[i * 4096] = 1;
+	return p;
+}
+
 static int setup_iommu(struct fn_state *s)
 {
 	int ret = setup_group_set(s);
@@ -187,7 +208,7 @@ static int setup_iommu(struct fn_state *s)
 	ret = vfio_set_iommu(s->d.container, VFIO_TYPE1v2_IOMMU);
 	if (ret)
 		return ret;
-	s->buf = vfio_alloc(BUF_SIZE);
+	s->buf = alloc_fragmented();
 	return s->buf ? 0 : -ENOMEM;
 }
 
