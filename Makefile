@@ -6,6 +6,8 @@
 #   make W=1 / make C=2  extra warnings / sparse on every file
 #   make checkpatch      scripts/checkpatch.pl --strict on our sources
 #   make bench           Type1 benchmark in the test VM, ours against stock
+#   make dkms-install    (root) build and install through DKMS, for every
+#                        kernel from now on; make dkms-uninstall undoes it
 #                        (BENCH_ARGS="--iommu amd", "--smoke", ...)
 # KDIR= picks another kernel build directory, KVER= another release.
 
@@ -64,6 +66,32 @@ uninstall:
 checkpatch:
 	$(CHECKPATCH)
 
+# DKMS (dkms.conf) builds from a copy of the module sources alone in
+# /usr/src/vfio-<version>/ (DKMS_SRC= puts the copy elsewhere).
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' \
+		  $(CURDIR)/dkms.conf)
+DKMS_SRC ?= /usr/src/vfio-$(DKMS_VERSION)
+
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	find . \( -path ./build -o -path ./tools -o -path ./Documentation \
+		-o -path ./.git \) -prune -o \( -name '*.[ch]' \
+		! -name '*.mod.c' -o -name Makefile -o -name Kconfig \
+		-o -name dkms.conf \) -type f -print | \
+		cpio -pdm --quiet $(DKMS_SRC)
+
+dkms-install:
+	$(MAKE) dkms-uninstall
+	$(MAKE) dkms-src
+	dkms add -m vfio -v $(DKMS_VERSION)
+	dkms build -m vfio -v $(DKMS_VERSION) -k $(KVER)
+	dkms install -m vfio -v $(DKMS_VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m vfio -v $(DKMS_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
 # A benchmark, not a test: tools/testing/bench/run builds its guest program
 # and runs it in the VM (which builds the modules itself, as for a test).
 bench:
@@ -78,6 +106,7 @@ clean:
 		-o -name modules.order -o -name Module.symvers \) \
 		-type f -print | xargs rm -f
 
-.PHONY: all modules install uninstall checkpatch bench clean
+.PHONY: all modules install uninstall checkpatch bench clean dkms-src \
+	dkms-install dkms-uninstall
 
 endif

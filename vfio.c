@@ -61,7 +61,6 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
-#define DRIVER_VERSION	"0.1"
 #define DRIVER_DESC	"VFIO - user level meta-driver"
 
 static struct vfio {
@@ -1531,7 +1530,7 @@ static int __init vfio_init(void)
 		goto err_class;
 
 	vfio_debugfs_init();
-	pr_info(DRIVER_DESC " version: " DRIVER_VERSION "\n");
+	pr_info(DRIVER_DESC " version: " VFIO_MODULES_VERSION "\n");
 	return 0;
 
 err_class:
@@ -1554,7 +1553,7 @@ static void __exit vfio_cleanup(void)
 module_init(vfio_init);
 module_exit(vfio_cleanup);
 
-MODULE_VERSION(DRIVER_VERSION);
+MODULE_VERSION(VFIO_MODULES_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_ALIAS_MISCDEV(VFIO_MINOR);

@@ -2264,6 +2264,7 @@ static void __exit vfio_iommu_type1_exit(void)
 module_init(vfio_iommu_type1_init);
 module_exit(vfio_iommu_type1_exit);
 
+MODULE_VERSION(VFIO_MODULES_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO Type1 IOMMU backend");
 

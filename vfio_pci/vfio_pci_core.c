@@ -1269,5 +1269,6 @@ static void __exit vfio_pci_exit(void)
 }
 module_exit(vfio_pci_exit);
 
+MODULE_VERSION(VFIO_MODULES_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("VFIO PCI - user level meta-driver for PCI devices");

@@ -40,6 +40,13 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/vfio.h>
 
+/*
+ * MODULE_VERSION of vfio, vfio_iommu_type1 and vfio-pci, and dkms.conf's
+ * PACKAGE_VERSION: newer than the kernel's own modules' (6.1: vfio 0.3,
+ * vfio_iommu_type1 0.2), or DKMS would not install ours over them.
+ */
+#define VFIO_MODULES_VERSION	"1.0"
+
 struct file;
 struct kvm;
 struct vfio_group;
