@@ -25,7 +25,11 @@ NOSTDINC_FLAGS += -I$(vfio_root)/include
 # - VFIO_KUNIT_TEST, the KUnit suites (*_test.c, #included at the end of
 #   the files they test), with its CONFIG_KUNIT, unless VFIO_KUNIT_TEST=n
 #   is given to make.
+# VFIO_NOIOMMU is always built (the mode stays off until vfio's
+# enable_unsafe_noiommu_mode=1): Debian's kernel lacks it, and users of
+# DPDK on machines without an IOMMU need it.
 ifneq ($(KBUILD_EXTMOD),)
+subdir-ccflags-y += -DCONFIG_VFIO_NOIOMMU=1
 ifeq ($(CONFIG_FAULT_INJECTION),y)
 subdir-ccflags-y += -DCONFIG_VFIO_FAIL_NTH=1
 endif

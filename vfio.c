@@ -34,6 +34,14 @@
  * a reference on the group file (so the group cannot leave its container
  * while devices are open) and one container user.
  *
+ * No-IOMMU mode (enable_unsafe_noiommu_mode): a device without an IOMMU
+ * group gets one of its own, named "vfio-noiommu", when it registers and
+ * loses it when it unregisters; its VFIO group (/dev/vfio/noiommu-<N>,
+ * group->noiommu, set once at creation) is only usable with
+ * CAP_SYS_RAWIO, claims no DMA ownership, and shares containers only with
+ * groups of its own kind (container->noiommu, under container->group_lock)
+ * whose one backend is vfio_noiommu_ops: no DMA translation at all.
+ *
  * device->open_lock (mutex) serialises the bus driver's open_device and
  * close_device, and protects open_count and device->kvm.  It is taken
  * without any of the locks above held; group_lock nests inside it (the
@@ -41,6 +49,7 @@
  */
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/cdev.h>
 #include <linux/compat.h>
 #include <linux/debugfs.h>
@@ -82,6 +91,7 @@ struct vfio_container {
 	struct kref kref;		/* the container file, each group */
 	struct rw_semaphore group_lock;
 	struct list_head group_list;	/* attached groups */
+	bool noiommu;			/* of the groups on group_list */
 	const struct vfio_iommu_driver_ops *iommu_ops;
 	void *iommu_data;
 };
@@ -92,6 +102,7 @@ struct vfio_group {
 	struct kref users;		/* registered devices */
 	struct iommu_group *iommu_group; /* NULL once the last device left */
 	struct list_head vfio_next;	/* on vfio.group_list */
+	bool noiommu;			/* a no-IOMMU group */
 
 	struct mutex device_lock;	/* device_list, final device put */
 	struct list_head device_list;
@@ -165,6 +176,123 @@ void vfio_unregister_iommu_driver(const struct vfio_iommu_driver_ops *ops)
 EXPORT_SYMBOL_GPL(vfio_unregister_iommu_driver);
 
 /*
+ * No-IOMMU mode
+ */
+
+#if IS_ENABLED(CONFIG_VFIO_NOIOMMU)
+static bool noiommu __read_mostly;
+module_param_named(enable_unsafe_noiommu_mode, noiommu, bool, 0644);
+MODULE_PARM_DESC(enable_unsafe_noiommu_mode,
+		 "Enable UNSAFE, no-IOMMU mode.  This mode provides no device isolation, no DMA translation, no host kernel protection, cannot be used for device assignment to virtual machines, requires RAWIO permissions, and will taint the kernel.  If you do not know what this is for, step away. (default: false)");
+
+static void *vfio_noiommu_open(unsigned long arg)
+{
+	if (arg != VFIO_NOIOMMU_IOMMU)
+		return ERR_PTR(-EINVAL);
+	if (!capable(CAP_SYS_RAWIO))
+		return ERR_PTR(-EPERM);
+	return NULL;
+}
+
+static void vfio_noiommu_release(void *iommu_data)
+{
+}
+
+static long vfio_noiommu_ioctl(void *iommu_data, unsigned int cmd,
+			       unsigned long arg)
+{
+	if (cmd == VFIO_CHECK_EXTENSION)
+		return READ_ONCE(noiommu) && arg == VFIO_NOIOMMU_IOMMU;
+	return -ENOTTY;
+}
+
+static int vfio_noiommu_attach_group(void *iommu_data,
+				     struct iommu_group *iommu_group)
+{
+	return 0;
+}
+
+static void vfio_noiommu_detach_group(void *iommu_data,
+				      struct iommu_group *iommu_group)
+{
+}
+
+/* The backend of no-IOMMU containers: it maps nothing. */
+static const struct vfio_iommu_driver_ops vfio_noiommu_ops = {
+	.owner		= THIS_MODULE,
+	.open		= vfio_noiommu_open,
+	.release	= vfio_noiommu_release,
+	.ioctl		= vfio_noiommu_ioctl,
+	.attach_group	= vfio_noiommu_attach_group,
+	.detach_group	= vfio_noiommu_detach_group,
+};
+
+/*
+ * Gives @dev, which has no IOMMU group, one of its own, and taints the
+ * kernel: userspace may now make the device DMA anywhere.
+ */
+static struct iommu_group *vfio_noiommu_group_alloc(struct device *dev)
+{
+	struct iommu_group *iommu_group;
+	int ret;
+
+	if (!READ_ONCE(noiommu))
+		return ERR_PTR(-EINVAL);
+
+	iommu_group = vfio_fail_errptr(iommu_group_alloc());
+	if (IS_ERR(iommu_group))
+		return iommu_group;
+	ret = vfio_fail_int(iommu_group_set_name(iommu_group, "vfio-noiommu"));
+	if (!ret)
+		ret = vfio_fail_int(iommu_group_add_device(iommu_group, dev));
+	if (ret) {
+		iommu_group_put(iommu_group);
+		return ERR_PTR(ret);
+	}
+	add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	dev_warn(dev, "Adding kernel taint for vfio-noiommu group on device\n");
+	return iommu_group;
+}
+
+/* Whether @container may use the backend @ops. */
+static bool vfio_iommu_driver_allowed(struct vfio_container *container,
+				      const struct vfio_iommu_driver_ops *ops)
+{
+	lockdep_assert_held(&container->group_lock);
+	return container->noiommu == (ops == &vfio_noiommu_ops);
+}
+
+static void vfio_noiommu_register(void)
+{
+	WARN_ON(vfio_register_iommu_driver(&vfio_noiommu_ops));
+}
+
+static void vfio_noiommu_unregister(void)
+{
+	vfio_unregister_iommu_driver(&vfio_noiommu_ops);
+}
+#else
+static struct iommu_group *vfio_noiommu_group_alloc(struct device *dev)
+{
+	return ERR_PTR(-EINVAL);
+}
+
+static bool vfio_iommu_driver_allowed(struct vfio_container *container,
+				      const struct vfio_iommu_driver_ops *ops)
+{
+	return true;
+}
+
+static void vfio_noiommu_register(void)
+{
+}
+
+static void vfio_noiommu_unregister(void)
+{
+}
+#endif
+
+/*
  * Containers
  */
 
@@ -208,9 +336,15 @@ static long vfio_container_check_extension(struct vfio_container *container,
 		goto out_unlock;
 	}
 
-	/* No backend yet: the first one that knows the extension answers. */
+	/*
+	 * No backend yet: the first one that knows the extension answers,
+	 * of those the container's groups may use.
+	 */
 	mutex_lock(&vfio.iommu_drivers_lock);
 	list_for_each_entry(driver, &vfio.iommu_drivers_list, vfio_next) {
+		if (!list_empty(&container->group_list) &&
+		    !vfio_iommu_driver_allowed(container, driver->ops))
+			continue;
 		ret = vfio_iommu_driver_check(driver->ops, arg);
 		if (ret > 0)
 			break;
@@ -267,7 +401,8 @@ static long vfio_container_set_iommu(struct vfio_container *container,
 		const struct vfio_iommu_driver_ops *ops = driver->ops;
 		void *data;
 
-		if (!try_module_get(ops->owner))
+		if (!vfio_iommu_driver_allowed(container, ops) ||
+		    !try_module_get(ops->owner))
 			continue;
 
 		/* SET_IOMMU's argument is an extension of the backend's. */
@@ -375,11 +510,22 @@ static int vfio_group_attach_container(struct vfio_group *group,
 
 	lockdep_assert_held(&group->group_lock);
 
+	if (group->noiommu && !capable(CAP_SYS_RAWIO))
+		return -EPERM;
+
 	down_write(&container->group_lock);
 
+	/* Groups with and without an IOMMU never share a container. */
+	if (!list_empty(&container->group_list) &&
+	    container->noiommu != group->noiommu) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+
 	/* Fails with -EBUSY while a kernel driver owns a device's DMA. */
-	ret = vfio_fail_int(iommu_group_claim_dma_owner(group->iommu_group,
-							group));
+	ret = group->noiommu ? 0 :
+		vfio_fail_int(iommu_group_claim_dma_owner(group->iommu_group,
+							  group));
 	if (ret)
 		goto out_unlock;
 
@@ -387,12 +533,14 @@ static int vfio_group_attach_container(struct vfio_group *group,
 		ret = container->iommu_ops->attach_group(container->iommu_data,
 							 group->iommu_group);
 		if (ret) {
-			iommu_group_release_dma_owner(group->iommu_group);
+			if (!group->noiommu)
+				iommu_group_release_dma_owner(group->iommu_group);
 			goto out_unlock;
 		}
 	}
 
 	kref_get(&container->kref);
+	container->noiommu = group->noiommu;
 	list_add(&group->container_next, &container->group_list);
 	group->container = container;
 	group->container_users = 1;
@@ -414,7 +562,8 @@ static void vfio_group_detach_container(struct vfio_group *group)
 	ops = container->iommu_ops;
 	if (ops)
 		ops->detach_group(container->iommu_data, group->iommu_group);
-	iommu_group_release_dma_owner(group->iommu_group);
+	if (!group->noiommu)
+		iommu_group_release_dma_owner(group->iommu_group);
 
 	list_del(&group->container_next);
 	group->container = NULL;
@@ -759,6 +908,9 @@ static struct file *vfio_device_open_file(struct vfio_device *device)
 	}
 	/* Region offsets are absolute: allow pread/pwrite. */
 	filep->f_mode |= FMODE_PREAD | FMODE_PWRITE;
+	if (device->group->noiommu)
+		dev_warn(device->dev, "vfio-noiommu device opened by user (%s:%d)\n",
+			 current->comm, task_pid_nr(current));
 	return filep;
 
 err_close:
@@ -836,6 +988,8 @@ static int vfio_group_fops_open(struct inode *inode, struct file *filep)
 	mutex_lock(&group->group_lock);
 	if (!group->iommu_group)
 		ret = -ENODEV;		/* raced with the last device leaving */
+	else if (group->noiommu && !capable(CAP_SYS_RAWIO))
+		ret = -EPERM;
 	else if (group->opened_file)
 		ret = -EBUSY;
 	else
@@ -990,7 +1144,8 @@ static void vfio_group_dev_release(struct device *dev)
 	kfree(group);
 }
 
-static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group)
+static struct vfio_group *
+vfio_group_create(struct iommu_group *iommu_group, bool noiommu)
 {
 	struct vfio_group *group;
 	int minor;
@@ -1013,6 +1168,7 @@ static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group)
 	INIT_LIST_HEAD(&group->device_list);
 	mutex_init(&group->group_lock);
 	group->iommu_group = iommu_group;
+	group->noiommu = noiommu;
 
 	/* From here on, put_device() frees the group and its minor. */
 	device_initialize(&group->dev);
@@ -1022,7 +1178,8 @@ static struct vfio_group *vfio_group_create(struct iommu_group *iommu_group)
 	cdev_init(&group->cdev, &vfio_group_fops);
 	group->cdev.owner = THIS_MODULE;
 
-	ret = dev_set_name(&group->dev, "%d", iommu_group_id(iommu_group));
+	ret = dev_set_name(&group->dev, "%s%d", noiommu ? "noiommu-" : "",
+			   iommu_group_id(iommu_group));
 	if (ret)
 		goto err_put;
 	ret = cdev_device_add(&group->cdev, &group->dev);
@@ -1038,9 +1195,11 @@ err_put:
 }
 
 /* Returns the group of @iommu_group with one more user; takes over the
- * caller's @iommu_group reference when it creates the group.
+ * caller's @iommu_group reference when it creates the group, a no-IOMMU
+ * group if @noiommu.
  */
-static struct vfio_group *vfio_group_get(struct iommu_group *iommu_group)
+static struct vfio_group *vfio_group_get(struct iommu_group *iommu_group,
+					 bool noiommu)
 {
 	struct vfio_group *group;
 
@@ -1053,7 +1212,7 @@ static struct vfio_group *vfio_group_get(struct iommu_group *iommu_group)
 			return group;
 		}
 	}
-	group = vfio_group_create(iommu_group);
+	group = vfio_group_create(iommu_group, noiommu);
 	mutex_unlock(&vfio.group_lock);
 	return group;
 }
@@ -1116,23 +1275,32 @@ EXPORT_SYMBOL_GPL(vfio_init_group_dev);
  * @vdev: a device prepared with vfio_init_group_dev()
  *
  * Adds @vdev to the VFIO group of its IOMMU group, creating
- * /dev/vfio/<N> if it is the group's first device.
+ * /dev/vfio/<N> if it is the group's first device.  In no-IOMMU mode a
+ * device without an IOMMU group gets one of its own and
+ * /dev/vfio/noiommu-<N>.
  *
- * Return: 0; -EINVAL if the device has no IOMMU group; -EBUSY if it is
- * already registered; or -ENOMEM.
+ * Return: 0; -EINVAL if the device has no IOMMU group (and no-IOMMU mode
+ * is off); -EBUSY if it is already registered; or -ENOMEM.
  */
 int vfio_register_group_dev(struct vfio_device *vdev)
 {
 	struct iommu_group *iommu_group;
 	struct vfio_group *group;
 	struct vfio_device *it;
+	bool noiommu = false;
 
 	iommu_group = iommu_group_get(vdev->dev);
-	if (!iommu_group)
-		return -EINVAL;
+	if (!iommu_group) {
+		iommu_group = vfio_noiommu_group_alloc(vdev->dev);
+		if (IS_ERR(iommu_group))
+			return PTR_ERR(iommu_group);
+		noiommu = true;
+	}
 
-	group = vfio_group_get(iommu_group);
+	group = vfio_group_get(iommu_group, noiommu);
 	if (IS_ERR(group)) {
+		if (noiommu)
+			iommu_group_remove_device(vdev->dev);
 		iommu_group_put(iommu_group);
 		return PTR_ERR(group);
 	}
@@ -1193,6 +1361,9 @@ void vfio_unregister_group_dev(struct vfio_device *vdev)
 		}
 	}
 
+	/* A no-IOMMU group is the device's alone: it goes with it. */
+	if (group->noiommu)
+		iommu_group_remove_device(vdev->dev);
 	put_device(vdev->dev);
 	WRITE_ONCE(vdev->group, NULL);	/* before the group can be freed */
 	vfio_group_put(group);
@@ -1529,6 +1700,7 @@ static int __init vfio_init(void)
 	if (ret)
 		goto err_class;
 
+	vfio_noiommu_register();
 	vfio_debugfs_init();
 	pr_info(DRIVER_DESC " version: " VFIO_MODULES_VERSION "\n");
 	return 0;
@@ -1544,6 +1716,7 @@ static void __exit vfio_cleanup(void)
 {
 	WARN_ON(!list_empty(&vfio.group_list));
 	vfio_debugfs_exit();
+	vfio_noiommu_unregister();
 	unregister_chrdev_region(vfio.group_devt, MINORMASK + 1);
 	class_destroy(vfio.group_class);
 	misc_deregister(&vfio_dev);

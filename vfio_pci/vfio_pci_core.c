@@ -1098,7 +1098,6 @@ static const struct vfio_device_ops vfio_pci_ops = {
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vfio_pci_device *vdev;
-	struct iommu_group *group;
 	int ret;
 
 	if (vfio_pci_is_denylisted(pdev))
@@ -1115,12 +1114,6 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		pci_warn(pdev, "Cannot bind to PF with SR-IOV enabled\n");
 		return -EBUSY;
 	}
-
-	/* Without an IOMMU group, nothing confines the device's DMA */
-	group = iommu_group_get(&pdev->dev);
-	if (!group)
-		return -EINVAL;
-	iommu_group_put(group);
 
 	vdev = kzalloc(sizeof(*vdev), GFP_KERNEL);
 	if (!vdev)
@@ -1151,6 +1144,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev_set_drvdata(&pdev->dev, vdev);
 	mutex_unlock(&vfio_pci_reset_lock);
 
+	/* -EINVAL without an IOMMU group, unless in no-IOMMU mode */
 	ret = vfio_register_group_dev(&vdev->vdev);
 	if (ret)
 		goto out_free;

@@ -30,6 +30,7 @@ vfio_robust_test
 vfio_client_test
 vfio_hotplug_test
 vfio_fuzz_test
+vfio_noiommu_test
 "
 TESTS=${*:-$DEFAULT_TESTS}
 

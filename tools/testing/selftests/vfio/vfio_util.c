@@ -359,14 +359,14 @@ bool vfio_stock_modules(void)
 	return access("/sys/module/vfio_pci_core", F_OK) == 0;
 }
 
-int drop_cap_ipc_lock(void)
+int drop_cap(unsigned int cap)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	const unsigned int i = CAP_TO_INDEX(CAP_IPC_LOCK);
-	const uint32_t bit = CAP_TO_MASK(CAP_IPC_LOCK);
+	const unsigned int i = CAP_TO_INDEX(cap);
+	const uint32_t bit = CAP_TO_MASK(cap);
 
 	if (syscall(SYS_capget, &hdr, data))
 		return -errno;
@@ -376,6 +376,11 @@ int drop_cap_ipc_lock(void)
 	if (syscall(SYS_capset, &hdr, data))
 		return -errno;
 	return 0;
+}
+
+int drop_cap_ipc_lock(void)
+{
+	return drop_cap(CAP_IPC_LOCK);
 }
 
 static int sysfs_write(const char *path, const char *val)

@@ -137,7 +137,8 @@ bool vfio_stock_modules(void);
 #define VM_HOTPLUG_EDU_ID	"hotplug-edu"
 int vm_device_del(const char *id);
 
-/* Drops CAP_IPC_LOCK from the effective and permitted sets: 0 or -errno. */
+/* Drops a capability from the effective and permitted sets: 0 or -errno. */
+int drop_cap(unsigned int cap);
 int drop_cap_ipc_lock(void);
 
 /* PCI sysfs */
