@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/aperture.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/iommu.h>
@@ -17,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uuid.h>
+#include <linux/vgaarb.h>
 
 #include "vfio_pci_priv.h"
 
@@ -27,6 +29,10 @@ MODULE_PARM_DESC(ids, "Initial PCI IDs to add to the vfio-pci driver, format is 
 static bool nointxmask;
 module_param(nointxmask, bool, 0644);
 MODULE_PARM_DESC(nointxmask, "Disable support for PCI 2.3 style INTx masking");
+
+static bool disable_vga;
+module_param(disable_vga, bool, 0444);
+MODULE_PARM_DESC(disable_vga, "Disable VGA resource access through vfio-pci");
 
 static bool disable_denylist;
 module_param(disable_denylist, bool, 0444);
@@ -537,8 +543,14 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_device *vdev,
 	case VFIO_PCI_ROM_REGION_INDEX:
 		vfio_pci_rom_info(vdev, &info);
 		break;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		if (!vdev->has_vga)
+			return -EINVAL;
+		info.size = VFIO_PCI_VGA_REGION_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
 	default:
-		/* Including VGA: legacy VGA ranges are not supported */
 		return -EINVAL;
 	}
 	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
@@ -1007,8 +1019,9 @@ static ssize_t vfio_pci_rw(struct vfio_pci_device *vdev, char __user *buf,
 		return vfio_pci_bar_rw(vdev, buf, count, ppos, false);
 	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
 		return vfio_pci_bar_rw(vdev, buf, count, ppos, iswrite);
+	case VFIO_PCI_VGA_REGION_INDEX:
+		return vfio_pci_vga_rw(vdev, buf, count, ppos, iswrite);
 	default:
-		/* Including VGA, which is not supported */
 		return -EINVAL;
 	}
 }
@@ -1095,6 +1108,78 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.match		= vfio_pci_match,
 };
 
+static bool vfio_pci_is_vga(struct pci_dev *pdev)
+{
+	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
+}
+
+/*
+ * The VGA arbiter asks which resources a VGA device decodes.  We cannot
+ * know what the user will do with it, so all of them; but the legacy
+ * ranges, which the user cannot reach with disable_vga, are not decoded
+ * when no other VGA device shares the bridges above it (routing to it
+ * can then be turned off at the bridge).
+ */
+static unsigned int vfio_pci_set_decode(struct pci_dev *pdev, bool single_vga)
+{
+	unsigned int all = VGA_RSRC_NORMAL_IO | VGA_RSRC_NORMAL_MEM |
+			   VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM;
+	struct pci_dev *other = NULL;
+	unsigned char last_bus;
+
+	if (single_vga || !disable_vga || pci_is_root_bus(pdev->bus))
+		return all;
+
+	last_bus = pci_bus_max_busnr(pdev->bus);
+	while ((other = pci_get_class(PCI_CLASS_DISPLAY_VGA << 8, other))) {
+		if (other == pdev || pci_is_root_bus(other->bus) ||
+		    pci_domain_nr(other->bus) != pci_domain_nr(pdev->bus))
+			continue;
+		if (other->bus->number >= pdev->bus->number &&
+		    other->bus->number <= last_bus) {
+			pci_dev_put(other);
+			return all;
+		}
+	}
+	return VGA_RSRC_NORMAL_IO | VGA_RSRC_NORMAL_MEM;
+}
+
+/*
+ * A VGA device takes part in VGA arbitration while bound, after any
+ * firmware framebuffer on it is gone; the VGA region is offered unless
+ * disable_vga.
+ */
+static int vfio_pci_vga_init(struct vfio_pci_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int ret;
+
+	if (!vfio_pci_is_vga(pdev))
+		return 0;
+
+	ret = aperture_remove_conflicting_pci_devices(pdev,
+						      vdev->vdev.ops->name);
+	if (ret)
+		return ret;
+	ret = vga_client_register(pdev, vfio_pci_set_decode);
+	if (ret)
+		return ret;
+	vga_set_legacy_decoding(pdev, vfio_pci_set_decode(pdev, false));
+	vdev->has_vga = !disable_vga;
+	return 0;
+}
+
+static void vfio_pci_vga_uninit(struct vfio_pci_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+
+	if (!vfio_pci_is_vga(pdev))
+		return;
+	vga_client_unregister(pdev);
+	vga_set_legacy_decoding(pdev, VGA_RSRC_NORMAL_IO | VGA_RSRC_NORMAL_MEM |
+				VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+}
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vfio_pci_device *vdev;
@@ -1144,12 +1229,18 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev_set_drvdata(&pdev->dev, vdev);
 	mutex_unlock(&vfio_pci_reset_lock);
 
+	ret = vfio_pci_vga_init(vdev);
+	if (ret)
+		goto out_free;
+
 	/* -EINVAL without an IOMMU group, unless in no-IOMMU mode */
 	ret = vfio_register_group_dev(&vdev->vdev);
 	if (ret)
-		goto out_free;
+		goto out_vga;
 	return 0;
 
+out_vga:
+	vfio_pci_vga_uninit(vdev);
 out_free:
 	mutex_lock(&vfio_pci_reset_lock);
 	dev_set_drvdata(&pdev->dev, NULL);
@@ -1164,6 +1255,7 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 
 	/* Returns once the user closed the device: no callback runs after */
 	vfio_unregister_group_dev(&vdev->vdev);
+	vfio_pci_vga_uninit(vdev);
 
 	/* Nor a hot reset of another device */
 	mutex_lock(&vfio_pci_reset_lock);

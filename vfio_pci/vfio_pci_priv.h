@@ -51,6 +51,9 @@
 /* Shadow ROMs appear as 128 KiB option ROMs */
 #define VFIO_PCI_SHADOW_ROM_SIZE	0x20000
 
+/* The VGA region: legacy VGA memory ends at 0xbffff */
+#define VFIO_PCI_VGA_REGION_SIZE	0xc0000
+
 /* vfio_pci_device.msix_bar of a device without MSI-X: no BAR */
 #define VFIO_PCI_NO_MSIX_BAR		0xff
 
@@ -62,6 +65,7 @@ struct vfio_pci_virqfd;
  * @vdev: the core's device; vdev.dev is &pdev->dev
  * @pdev: the PCI device, set at probe
  * @needs_pm_restore: the device loses its state in D3hot (probe)
+ * @has_vga: the device has the VGA region (probe)
  * @nointx: INTx is broken on this device and hidden from the user
  * @reset_works: a function reset worked at open_device time
  * @pci_2_3: INTx can be masked with PCI_COMMAND_INTX_DISABLE
@@ -109,8 +113,8 @@ struct vfio_pci_virqfd;
  * vfio_unregister_group_dev() returned, so no callback can run any more.
  * The core serialises open_device and close_device, and calls read, write,
  * ioctl and mmap only between them (a mapping holds the device file open,
- * so close_device never runs while one exists).  @needs_pm_restore is
- * constant while bound; @nointx to @pci_saved_state and the config space
+ * so close_device never runs while one exists).  @needs_pm_restore and
+ * @has_vga are constant while bound; @nointx to @pci_saved_state and the config space
  * layout (@cfg_map, @vmask, @wmask, @rbar, the *_pos members) are set by
  * open_device and constant until close_device.  @pm_save changes with
  * the power state, under @memory_lock for write.
@@ -144,6 +148,7 @@ struct vfio_pci_device {
 	struct pci_dev			*pdev;
 
 	bool				needs_pm_restore;
+	bool				has_vga;
 
 	bool				nointx;
 	bool				reset_works;
@@ -256,6 +261,8 @@ void vfio_pci_signal_req(struct vfio_pci_device *vdev, unsigned int count);
 /* vfio_pci_rdwr.c */
 int vfio_pci_setup_barmap(struct vfio_pci_device *vdev, int bar);
 void vfio_pci_release_barmaps(struct vfio_pci_device *vdev);
+ssize_t vfio_pci_vga_rw(struct vfio_pci_device *vdev, char __user *buf,
+			size_t count, loff_t *ppos, bool iswrite);
 ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 			size_t count, loff_t *ppos, bool iswrite);
 int vfio_pci_ioeventfd(struct vfio_pci_device *vdev, u64 offset, u64 data,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vfio-pci BAR and ROM access through read() and write() on the device
- * file, ioeventfds (VFIO_DEVICE_IOEVENTFD: BAR writes triggered by an
+ * vfio-pci BAR, ROM and VGA access through read() and write() on the
+ * device file, ioeventfds (VFIO_DEVICE_IOEVENTFD: BAR writes triggered by an
  * eventfd), and the lazy claiming and mapping of BARs that mmap() shares.
  *
  * Data goes through a kernel bounce buffer, so that no user memory is
@@ -14,6 +14,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vgaarb.h>
 #include <asm/unaligned.h>
 
 #include "vfio_pci_priv.h"
@@ -183,41 +184,33 @@ static resource_size_t vfio_pci_bar_size(struct pci_dev *pdev,
 	return 0;
 }
 
-ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
-			size_t count, loff_t *ppos, bool iswrite)
+/*
+ * Where a read() or write() of a region goes: the mapping @io (NULL: the
+ * ROM, mapped for each access, of size @end), less the range [@x_start,
+ * @x_end) that the user does not reach, and whether it is memory that
+ * only answers with memory decode enabled (@test_mem).
+ */
+struct vfio_pci_access {
+	void __iomem	*io;
+	size_t		end;
+	size_t		x_start;
+	size_t		x_end;
+	bool		test_mem;
+};
+
+/*
+ * Moves @count bytes between the user's @buf and offset @pos of @a,
+ * through a bounce buffer of at most a page.  Returns how many, or the
+ * first error: like upstream, a failure fails the whole access.
+ */
+static ssize_t vfio_pci_bounce_rw(struct vfio_pci_device *vdev,
+				  const struct vfio_pci_access *a,
+				  char __user *buf, size_t count, loff_t pos,
+				  bool iswrite)
 {
-	struct pci_dev *pdev = vdev->pdev;
-	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	/* vfio_pci_rw() checked the index: a BAR or the ROM */
-	unsigned int bar = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
-	size_t x_start = 0, x_end = 0, done = 0, n;
-	void __iomem *io = NULL;
-	resource_size_t end;
-	bool test_mem;
+	size_t done = 0, n;
 	int ret = 0;
 	u8 *kbuf;
-
-	end = vfio_pci_bar_size(pdev, bar);
-	if (pos >= end)
-		return -EINVAL;
-
-	/* An access across the end of the BAR stops there */
-	count = min_t(size_t, count, end - pos);
-
-	if (bar != PCI_ROM_RESOURCE) {
-		ret = vfio_pci_setup_barmap(vdev, bar);
-		if (ret)
-			return ret;
-		/* Set once, cleared by close_device: no lock needed now */
-		io = vdev->barmap[bar];
-
-		/* The kernel owns the MSI-X table */
-		if (bar == vdev->msix_bar) {
-			x_start = vdev->msix_offset;
-			x_end = vdev->msix_offset + vdev->msix_size;
-		}
-	}
-	test_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
 
 	kbuf = vfio_fail_ptr(kmalloc(min_t(size_t, count, PAGE_SIZE),
 				     GFP_KERNEL_ACCOUNT));
@@ -232,12 +225,13 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 			break;
 		}
 
-		if (bar == PCI_ROM_RESOURCE)
-			ret = vfio_pci_rom_read(vdev, kbuf, pos + done, n, end);
+		if (!a->io)
+			ret = vfio_pci_rom_read(vdev, kbuf, pos + done, n,
+						a->end);
 		else
-			ret = vfio_pci_io_rw(vdev, test_mem, io, kbuf,
-					     pos + done, n, x_start, x_end,
-					     iswrite);
+			ret = vfio_pci_io_rw(vdev, a->test_mem, a->io, kbuf,
+					     pos + done, n, a->x_start,
+					     a->x_end, iswrite);
 		if (ret)
 			break;
 
@@ -247,12 +241,112 @@ ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
 		}
 	}
 	kfree(kbuf);
+	return ret ? ret : done;
+}
 
-	/* Like upstream, a failure fails the whole access */
-	if (ret)
-		return ret;
+ssize_t vfio_pci_bar_rw(struct vfio_pci_device *vdev, char __user *buf,
+			size_t count, loff_t *ppos, bool iswrite)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	/* vfio_pci_rw() checked the index: a BAR or the ROM */
+	unsigned int bar = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	struct vfio_pci_access a = { };
+	ssize_t done;
+	int ret;
 
-	*ppos += done;
+	a.end = vfio_pci_bar_size(pdev, bar);
+	if (pos >= a.end)
+		return -EINVAL;
+
+	/* An access across the end of the BAR stops there */
+	count = min_t(size_t, count, a.end - pos);
+
+	if (bar != PCI_ROM_RESOURCE) {
+		ret = vfio_pci_setup_barmap(vdev, bar);
+		if (ret)
+			return ret;
+		/* Set once, cleared by close_device: no lock needed now */
+		a.io = vdev->barmap[bar];
+
+		/* The kernel owns the MSI-X table */
+		if (bar == vdev->msix_bar) {
+			a.x_start = vdev->msix_offset;
+			a.x_end = vdev->msix_offset + vdev->msix_size;
+		}
+	}
+	a.test_mem = pci_resource_flags(pdev, bar) & IORESOURCE_MEM;
+
+	done = vfio_pci_bounce_rw(vdev, &a, buf, count, pos, iswrite);
+	if (done >= 0)
+		*ppos += done;
+	return done;
+}
+
+/*
+ * The VGA region (VFIO_PCI_VGA_REGION_INDEX) holds the legacy VGA ranges
+ * at their own addresses: memory 0xa0000-0xbffff, I/O ports 0x3b0-0x3bb
+ * and 0x3c0-0x3df.  Anything else in it is a hole (-EINVAL), and an
+ * access stops at the end of its range.
+ */
+struct vfio_pci_vga_range {
+	u32		first;
+	u32		last;		/* inclusive */
+	bool		ioport;
+};
+
+static const struct vfio_pci_vga_range vfio_pci_vga_ranges[] = {
+	{ 0xa0000, 0xbffff, false },
+	{ 0x3b0, 0x3bb, true },
+	{ 0x3c0, 0x3df, true },
+};
+
+/*
+ * read() and write() of the VGA region.  Each access has the VGA arbiter
+ * route the range to this device for its duration; legacy VGA memory
+ * does not depend on the memory enable bit.
+ */
+ssize_t vfio_pci_vga_rw(struct vfio_pci_device *vdev, char __user *buf,
+			size_t count, loff_t *ppos, bool iswrite)
+{
+	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	const struct vfio_pci_vga_range *r = NULL;
+	struct vfio_pci_access a = { };
+	unsigned int i, rsrc;
+	size_t len;
+	ssize_t done;
+
+	if (!vdev->has_vga)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(vfio_pci_vga_ranges); i++) {
+		if (pos >= vfio_pci_vga_ranges[i].first &&
+		    pos <= vfio_pci_vga_ranges[i].last)
+			r = &vfio_pci_vga_ranges[i];
+	}
+	if (!r)
+		return -EINVAL;
+
+	len = r->last - r->first + 1;
+	count = min_t(size_t, count, r->last - pos + 1);
+	a.io = vfio_fail_ptr(r->ioport ? ioport_map(r->first, len) :
+			     ioremap(r->first, len));
+	if (!a.io)
+		return -ENOMEM;
+
+	rsrc = r->ioport ? VGA_RSRC_LEGACY_IO : VGA_RSRC_LEGACY_MEM;
+	done = vga_get_interruptible(vdev->pdev, rsrc);
+	if (!done) {
+		done = vfio_pci_bounce_rw(vdev, &a, buf, count,
+					  pos - r->first, iswrite);
+		vga_put(vdev->pdev, rsrc);
+	}
+
+	if (r->ioport)
+		ioport_unmap(a.io);
+	else
+		iounmap(a.io);
+	if (done >= 0)
+		*ppos += done;
 	return done;
 }
 

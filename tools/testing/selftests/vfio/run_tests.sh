@@ -31,6 +31,7 @@ vfio_client_test
 vfio_hotplug_test
 vfio_fuzz_test
 vfio_noiommu_test
+vfio_vga_test
 "
 TESTS=${*:-$DEFAULT_TESTS}
 

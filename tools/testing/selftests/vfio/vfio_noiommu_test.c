@@ -30,12 +30,7 @@
 #define TAINT_USER_BIT	64UL	/* bit 6: TAINT_USER */
 #define E1000_VENDOR	0x8086
 
-static const char *iommu, *e1000, *edu0;
-
-static bool noiommu_lane(void)
-{
-	return iommu && !strcmp(iommu, "none");
-}
+static const char *e1000, *edu0;
 
 static int write_param(const char *val)
 {
@@ -79,7 +74,7 @@ static int open_noiommu_group(const char *bdf)
 /* The extension follows the parameter; stock 6.1 (Debian) has neither. */
 TEST(extension_follows_parameter)
 {
-	if (noiommu_lane())
+	if (vfio_noiommu_vm())
 		SKIP(return, "no IOMMU: the parameter is set for the VM");
 	if (vfio_stock_modules()) {
 		EXPECT_NE(0, access(NOIOMMU_PARAM, F_OK));
@@ -98,7 +93,7 @@ TEST(iommu_groups_unchanged)
 {
 	struct vfio_dev d;
 
-	if (noiommu_lane() || vfio_stock_modules())
+	if (vfio_noiommu_vm() || vfio_stock_modules())
 		SKIP(return, "needs an IOMMU and our modules");
 	ASSERT_NE(NULL, edu0);
 	ASSERT_EQ(0, write_param("1"));
@@ -116,7 +111,7 @@ TEST(noiommu_group_and_taint)
 	FILE *f;
 	int id;
 
-	if (!noiommu_lane())
+	if (!vfio_noiommu_vm())
 		SKIP(return, "needs the VM without an IOMMU (--iommu none)");
 	id = vfio_group_id(e1000);
 	ASSERT_LE(0, id);
@@ -145,7 +140,7 @@ TEST(needs_cap_sys_rawio)
 	int status = -1;
 	pid_t pid;
 
-	if (!noiommu_lane())
+	if (!vfio_noiommu_vm())
 		SKIP(return, "needs the VM without an IOMMU (--iommu none)");
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -204,7 +199,7 @@ TEST(container_and_device)
 	uint32_t flags = 0;
 	int c, g, device;
 
-	if (!noiommu_lane())
+	if (!vfio_noiommu_vm())
 		SKIP(return, "needs the VM without an IOMMU (--iommu none)");
 	c = vfio_open_container();
 	ASSERT_LE(0, c);
@@ -227,7 +222,6 @@ TEST(container_and_device)
 
 int main(int argc, char **argv)
 {
-	iommu = vfio_test_env("VFIO_IOMMU");
 	e1000 = vfio_test_env("VFIO_E1000_0");
 	edu0 = vfio_test_env("VFIO_EDU0");
 	if (!e1000 || access(VFIO_CONTAINER_PATH, F_OK)) {

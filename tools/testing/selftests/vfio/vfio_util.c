@@ -108,6 +108,10 @@ int vfio_open_group(const char *bdf)
 		return id;
 	snprintf(path, sizeof(path), "/dev/vfio/%d", id);
 	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		snprintf(path, sizeof(path), "/dev/vfio/noiommu-%d", id);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	}
 	return fd < 0 ? -errno : fd;
 }
 
@@ -195,6 +199,8 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf, unsigned long type)
 	group = vfio_open_group(bdf);
 	if (group < 0)
 		return group;
+	if (vfio_noiommu_vm())
+		type = VFIO_NOIOMMU_IOMMU;
 	return vfio_dev_attach(d, bdf, group, -1, type);
 }
 
@@ -352,6 +358,13 @@ void vfio_free(void *p, size_t size)
 {
 	if (p)
 		munmap(p, size);
+}
+
+bool vfio_noiommu_vm(void)
+{
+	const char *iommu = vfio_test_env("VFIO_IOMMU");
+
+	return iommu && !strcmp(iommu, "none");
 }
 
 bool vfio_stock_modules(void)

@@ -55,7 +55,7 @@ long vfio_ioctl(int fd, unsigned long request, void *arg);
 int vfio_open_container(void);
 /* IOMMU group number of a PCI device, or -errno. */
 int vfio_group_id(const char *bdf);
-/* Opens /dev/vfio/<group of bdf>: fd or -errno. */
+/* Opens /dev/vfio/<group of bdf>, else noiommu-<group>: fd or -errno. */
 int vfio_open_group(const char *bdf);
 /* VFIO_GROUP_GET_STATUS: flags in *flags, 0 or -errno. */
 int vfio_group_status(int group, uint32_t *flags);
@@ -78,7 +78,8 @@ struct vfio_dev {
 /* Sets every fd to -1; call before anything else. */
 void vfio_dev_init(struct vfio_dev *d, const char *bdf);
 /*
- * Container, group, SET_CONTAINER, SET_IOMMU(type), GET_DEVICE_FD and the
+ * Container, group, SET_CONTAINER, SET_IOMMU(type: VFIO_NOIOMMU_IOMMU
+ * instead in a VM without IOMMU), GET_DEVICE_FD and the
  * config and BAR0 region infos: 0 or -errno (partial state is left for
  * vfio_dev_close()).
  */
@@ -121,6 +122,8 @@ void vfio_free(void *p, size_t size);
  * README's table of stock differences names them.
  */
 bool vfio_stock_modules(void);
+/* The VM has no IOMMU (tools/testing/vm/run --iommu none). */
+bool vfio_noiommu_vm(void);
 
 /*
  * The VM harness's hot-unplug: asks tools/testing/vm/run (through a file in
