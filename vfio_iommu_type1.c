@@ -50,6 +50,11 @@ module_param(dma_entry_limit, uint, 0644);
 MODULE_PARM_DESC(dma_entry_limit,
 		 "Maximum number of user DMA mappings per container (65535)");
 
+static bool disable_hugepages;
+module_param(disable_hugepages, bool, 0644);
+MODULE_PARM_DESC(disable_hugepages,
+		 "Disable VFIO IOMMU support for IOMMU hugepages.");
+
 /*
  * Objects, lifetimes and locking
  *
@@ -310,6 +315,7 @@ struct vfio_batch {
 	unsigned int		size;		/* entries left */
 	unsigned int		offset;		/* of the next entry */
 	bool			pfnmap;
+	bool			single;		/* disable_hugepages */
 	struct page		*small[VFIO_BATCH_SMALL];
 };
 
@@ -321,7 +327,11 @@ static void vfio_batch_init(struct vfio_batch *batch, unsigned long npage)
 	batch->pfnmap = false;
 	batch->pages = batch->small;
 	batch->capacity = ARRAY_SIZE(batch->small);
-	if (npage <= ARRAY_SIZE(batch->small))
+	/* disable_hugepages: each page pinned and mapped on its own */
+	batch->single = READ_ONCE(disable_hugepages);
+	if (batch->single)
+		batch->capacity = 1;
+	if (batch->single || npage <= ARRAY_SIZE(batch->small))
 		return;
 
 	batch->pages = vfio_fail_ptr((struct page **)
@@ -812,7 +822,7 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 		}
 
 		pfn = vfio_batch_pfn(&batch);
-		if (run && pfn != run_pfn + run) {
+		if (run && (batch.single || pfn != run_pfn + run)) {
 			ret = vfio_iommu_map(iommu,
 					     dma->iova + (done << PAGE_SHIFT),
 					     run_pfn, run, dma->prot);

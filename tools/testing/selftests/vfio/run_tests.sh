@@ -25,6 +25,7 @@ vfio_bounds_test
 vfio_cve_test
 vfio_fail_nth_test
 vfio_dma_test
+vfio_dma_mem_test
 vfio_bind_test
 vfio_robust_test
 vfio_client_test

@@ -4,9 +4,10 @@
  * IOMMU: VFIO_IOMMU_GET_INFO and its capabilities, MAP_DMA and UNMAP_DMA
  * (returned sizes, v1 and v2 unmap semantics, UNMAP_ALL) and their errors,
  * data moved RAM -> device -> RAM, read-only mappings and unmapped IOVAs
- * left untouched by the device, a high IOVA, and mappings replayed into a
- * second group joining the container.  Every test runs with TYPE1 and
- * TYPE1v2.
+ * left untouched by the device, a high IOVA, mappings replayed into a
+ * second group joining the container, dirty page logging of the device's
+ * writes, and VFIO_UPDATE_VADDR (a mapping's vaddr invalidated and set
+ * again).  Every test runs with TYPE1 and TYPE1v2.
  *
  * A DMA to an unmapped or read-only IOVA makes the guest kernel log an
  * IOMMU fault (DMAR / AMD-Vi): that is expected.
@@ -15,7 +16,8 @@
  * follow upstream Linux (README: "Where ours differ from stock 6.1"): a
  * range that wraps past 2^64 is -EOVERFLOW, not -EINVAL, and a range that
  * ends at 2^64 - 1 covers the mappings in it (6.1's unmap skips them, its
- * dirty bitmap refuses the range).
+ * dirty bitmap refuses the range); and 6.1's dirty bitmaps report stale
+ * bits (dirty_dma).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "vfio_util.h"
 #include "kselftest_harness.h"
@@ -90,6 +93,9 @@ FIXTURE(dma)
 	struct vfio_dev d;
 	struct vfio_dev d1;
 	uint8_t *src, *dst;
+	uint8_t *mem;		/* a test's own memory, mem_size bytes */
+	size_t mem_size;
+	int memfd;
 };
 
 FIXTURE_VARIANT(dma)
@@ -113,8 +119,13 @@ static void dma_release(FIXTURE_DATA(dma) * self)
 	vfio_dev_close(&self->d);
 	vfio_free(self->src, BUF_SIZE);
 	vfio_free(self->dst, BUF_SIZE);
+	vfio_free(self->mem, self->mem_size);
+	if (self->memfd >= 0)
+		close(self->memfd);
 	self->src = NULL;
 	self->dst = NULL;
+	self->mem = NULL;
+	self->memfd = -1;
 }
 
 /*
@@ -127,6 +138,8 @@ FIXTURE_SETUP(dma)
 
 	vfio_dev_init(&self->d, edu0);
 	vfio_dev_init(&self->d1, edu1);
+	self->mem = NULL;
+	self->memfd = -1;
 	self->src = vfio_alloc(BUF_SIZE);
 	self->dst = vfio_alloc(BUF_SIZE);
 	if (self->src && self->dst)
@@ -700,6 +713,100 @@ TEST_F(dma, dirty_ranges)
 }
 
 /*
+ * Dirty page logging of edu DMA writes, v2 only.  Without a vendor driver
+ * that pins pages, 6.1 cannot tell which pages a device wrote: it reports
+ * every page of every pinned mapping dirty, on every GET_BITMAP and in
+ * the unmap's bitmap, including the pages the device did not touch, and
+ * nothing for the holes between mappings.  Ours report the same.
+ *
+ * 6.1 bug: update_user_bitmap() shifts a mapping's own bitmap in place to
+ * the mapping's bit offset in the user's bitmap, then clears only its
+ * first nbits bits: the shifted copy stays, and the next report shifts it
+ * again.  A mapping that starts DIRTY_GAP / PAGE (8) bits into the
+ * requested range so gets, from its second report on, 4 more bits 8
+ * further each time, in the hole after it and past the range's end.  Ours
+ * report exactly the mappings' pages each time.
+ */
+#define DIRTY_PAGES	4
+#define DIRTY_GAP	(2 * DIRTY_PAGES * PAGE)	/* the second mapping */
+#define DIRTY_BITS	(0xfULL | (0xfULL << (2 * DIRTY_PAGES)))
+/* 6.1: what the mapping at DIRTY_GAP left in its bitmap, after n reports */
+#define DIRTY_STALE(n)	(vfio_stock_modules() ? dirty_stale(n) : 0)
+
+static uint64_t dirty_stale(unsigned int n)
+{
+	uint64_t bits = 0;
+
+	while (n--)
+		bits = (bits | 0xf) << (2 * DIRTY_PAGES);
+	return bits & ~0xfULL;
+}
+
+TEST_F(dma, dirty_dma)
+{
+	const uint64_t size = DIRTY_PAGES * PAGE;
+	int c = self->d.container;
+	uint64_t bits, unmapped = 0;
+	uint8_t *a, *b;
+
+	if (variant->type != VFIO_TYPE1v2_IOMMU)
+		SKIP(return, "dirty page logging is TYPE1v2's");
+	self->mem_size = 2 * size;
+	self->mem = vfio_alloc(self->mem_size);
+	ASSERT_NE(NULL, self->mem);
+	a = self->mem;
+	b = self->mem + size;
+	/* two mappings with a hole of DIRTY_PAGES pages between them */
+	ASSERT_EQ(0, vfio_map_dma(c, a, IOVA_DST, size, RW));
+	ASSERT_EQ(0, vfio_map_dma(c, b, IOVA_DST + DIRTY_GAP, size, RW));
+	ASSERT_EQ(0, vfio_map_dma(c, self->src, IOVA_SRC, BUF_SIZE,
+				  VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, dirty_track(c, VFIO_IOMMU_DIRTY_PAGES_FLAG_START));
+
+	/* the device writes part of a's second page only */
+	fill(self->src, BUF_SIZE, 29);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 1000, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE + 100, 0, 1000, true));
+	EXPECT_EQ(0, memcmp(self->src, a + PAGE + 100, 1000));
+	EXPECT_EQ(PAGE + 100, first_not(a, PAGE + 100, 0));
+	EXPECT_EQ(size, first_not(b, size, 0));
+
+	bits = 0;
+	ASSERT_EQ(0, dirty_get(c, IOVA_DST, DIRTY_GAP + size, &bits));
+	EXPECT_EQ(DIRTY_BITS, bits);
+	/* again, without any DMA in between: the same */
+	if (vfio_stock_modules())
+		TH_LOG("stock 6.1 bug: stale bits in a shifted mapping's bitmap");
+	bits = 0;
+	ASSERT_EQ(0, dirty_get(c, IOVA_DST, DIRTY_GAP + size, &bits));
+	EXPECT_EQ(DIRTY_BITS | DIRTY_STALE(2), bits);
+	/* one mapping alone; half of one is refused */
+	bits = 0;
+	ASSERT_EQ(0, dirty_get(c, IOVA_DST + DIRTY_GAP, size, &bits));
+	EXPECT_EQ(0xfULL | DIRTY_STALE(2), bits);
+	EXPECT_EQ(-EINVAL, dirty_get(c, IOVA_DST + PAGE, PAGE, &bits));
+	EXPECT_EQ(-EINVAL, dirty_get(c, IOVA_DST, PAGE, &bits));
+	/* a mapping made while logging, never written: dirty too */
+	ASSERT_EQ(0, vfio_map_dma(c, self->dst, IOVA_HIGH, BUF_SIZE, RW));
+	bits = 0;
+	ASSERT_EQ(0, dirty_get(c, IOVA_HIGH, BUF_SIZE, &bits));
+	EXPECT_EQ(3U, bits);
+
+	/* the unmap reports both mappings the same way */
+	bits = 0;
+	ASSERT_EQ(0, dirty_unmap(c, IOVA_DST, DIRTY_GAP + size, &bits,
+				 &unmapped));
+	EXPECT_EQ(2 * size, unmapped);
+	EXPECT_EQ(DIRTY_BITS | DIRTY_STALE(3), bits);
+	/* gone: nothing to report any more */
+	bits = 0;
+	EXPECT_EQ(0, dirty_get(c, IOVA_DST, DIRTY_GAP + size, &bits));
+	EXPECT_EQ(0U, bits);
+	EXPECT_EQ(0, dirty_track(c, VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP));
+	EXPECT_EQ(-EINVAL, dirty_get(c, IOVA_HIGH, BUF_SIZE, &bits));
+}
+
+/*
  * EDU1's group joins the container after the mappings exist (it gets
  * them), then the mappings go away for both.
  */
@@ -736,6 +843,176 @@ TEST_F(dma, second_group)
 	EXPECT_EQ(0, edu_dma(d1, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0x77));
+}
+
+/* VFIO_UPDATE_VADDR's two halves */
+#define VADDR_INVALIDATE	VFIO_DMA_UNMAP_FLAG_VADDR
+#define VADDR_SET		VFIO_DMA_MAP_FLAG_VADDR
+
+/*
+ * The memfd behind self->mem, mapped MAP_SHARED at @where (MAP_FIXED) or
+ * anywhere when NULL, pre-touched: the mapping or NULL.
+ */
+static uint8_t *memfd_map(FIXTURE_DATA(dma) * self, void *where)
+{
+	int flags = MAP_SHARED | MAP_POPULATE | (where ? MAP_FIXED : 0);
+	void *p;
+
+	p = mmap(where, self->mem_size, PROT_READ | PROT_WRITE, flags,
+		 self->memfd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * A live update (VFIO_UPDATE_VADDR): the mapping's vaddr is invalidated,
+ * its memory (a memfd) goes from this process's address space and comes
+ * back elsewhere, and the new vaddr is set.  Meanwhile the pages stay
+ * pinned and mapped: the device reaches them all along, and its writes
+ * are seen through the new vaddr.
+ */
+TEST_F(dma, update_vaddr)
+{
+	int c = self->d.container;
+	uint8_t expect[EDU_DMA_MAX];
+	uint64_t unmapped = 0;
+	uint8_t *old, *mem;
+
+	self->memfd = memfd_create("vfio_dma_test", MFD_CLOEXEC);
+	ASSERT_LE(0, self->memfd);
+	self->mem_size = BUF_SIZE;
+	ASSERT_EQ(0, ftruncate(self->memfd, BUF_SIZE));
+	old = memfd_map(self, NULL);
+	ASSERT_NE(NULL, old);
+	self->mem = old;
+	ASSERT_EQ(0, vfio_map_dma(c, old, IOVA_DST, BUF_SIZE, RW));
+	ASSERT_EQ(0, vfio_map_dma(c, self->src, IOVA_SRC, BUF_SIZE, RW));
+
+	ASSERT_EQ(0, vfio_unmap_dma(c, IOVA_DST, BUF_SIZE, VADDR_INVALIDATE,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	/* invalid vaddr, memory still there: the device writes it */
+	fill(self->src, BUF_SIZE, 41);
+	memcpy(expect, self->src, EDU_DMA_MAX);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, memcmp(expect, old, EDU_DMA_MAX));
+
+	/* a place elsewhere for the memfd, then the old vaddr goes */
+	mem = mmap(NULL, BUF_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	self->mem = mem;
+	ASSERT_EQ(0, munmap(old, BUF_SIZE));
+	/* no vaddr at all: the device still writes the pinned pages */
+	fill(self->src, BUF_SIZE, 42);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 1000, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE, 0, 1000, true));
+	ASSERT_EQ(mem, memfd_map(self, mem));
+	EXPECT_EQ(0, memcmp(expect, mem, EDU_DMA_MAX));
+	EXPECT_EQ(0, memcmp(self->src, mem + PAGE, 1000));
+
+	ASSERT_EQ(0, vfio_map_dma(c, mem, IOVA_DST, BUF_SIZE, VADDR_SET));
+	/* the device's writes through the new vaddr, both ways */
+	fill(self->src, BUF_SIZE, 43);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + 1, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, memcmp(self->src, mem + 1, EDU_DMA_MAX));
+	fill(mem, BUF_SIZE, 44);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE, 0, 2000, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 2000, true));
+	EXPECT_EQ(0, memcmp(mem + PAGE, self->src, 2000));
+
+	ASSERT_EQ(0, vfio_unmap_dma(c, IOVA_DST, BUF_SIZE, 0, &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+}
+
+/*
+ * What else 6.1 does while a vaddr is invalid, and ours the same: other
+ * ranges map and unmap; a second invalidate fails and undoes its own
+ * part (a range over a valid and an invalid mapping leaves both as they
+ * were); the new vaddr must be for exactly the invalid mapping
+ * (-ENOENT where there is none, -EINVAL otherwise); no group may join
+ * the container (-EBUSY: replaying could need to pin); a plain unmap
+ * removes the invalid mapping.  The extension is Type1's: 0 before
+ * SET_IOMMU, 1 after.
+ */
+TEST_F(dma, update_vaddr_errors)
+{
+	int c = self->d.container, fd;
+	uint64_t unmapped = 0;
+
+	fd = vfio_open_container();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, vfio_ioctl(fd, VFIO_CHECK_EXTENSION,
+				(void *)VFIO_UPDATE_VADDR));
+	close(fd);
+	EXPECT_EQ(1, vfio_ioctl(c, VFIO_CHECK_EXTENSION,
+				(void *)VFIO_UPDATE_VADDR));
+
+	ASSERT_EQ(0, vfio_map_dma(c, self->dst, IOVA_DST, BUF_SIZE, RW));
+	/* only an invalid vaddr is set */
+	EXPECT_EQ(-EINVAL, vfio_map_dma(c, self->dst, IOVA_DST, BUF_SIZE,
+					VADDR_SET));
+	/* v2 does not split a mapping; v1 takes all of it */
+	if (variant->type == VFIO_TYPE1v2_IOMMU) {
+		EXPECT_EQ(-EINVAL, vfio_unmap_dma(c, IOVA_DST, PAGE,
+						  VADDR_INVALIDATE, NULL));
+		ASSERT_EQ(0, vfio_unmap_dma(c, IOVA_DST, BUF_SIZE,
+					    VADDR_INVALIDATE, &unmapped));
+	} else {
+		ASSERT_EQ(0, vfio_unmap_dma(c, IOVA_DST, PAGE,
+					    VADDR_INVALIDATE, &unmapped));
+	}
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(c, IOVA_DST, BUF_SIZE,
+					  VADDR_INVALIDATE, NULL));
+
+	/* another range maps, below it; over both, nothing changes */
+	ASSERT_EQ(0, vfio_map_dma(c, self->src, IOVA_SRC, BUF_SIZE, RW));
+	EXPECT_EQ(-EINVAL, vfio_unmap_dma(c, IOVA_SRC,
+					  IOVA_DST + BUF_SIZE - IOVA_SRC,
+					  VADDR_INVALIDATE, NULL));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(c, self->src, IOVA_SRC, BUF_SIZE,
+					VADDR_SET));
+
+	/* the new vaddr: the invalid mapping's range exactly, no R/W */
+	EXPECT_EQ(-EINVAL, vfio_map_dma(c, self->dst, IOVA_DST, PAGE,
+					VADDR_SET));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(c, self->dst, IOVA_DST, 2 * BUF_SIZE,
+					VADDR_SET));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(c, self->dst + PAGE, IOVA_DST + PAGE,
+					PAGE, VADDR_SET));
+	EXPECT_EQ(-ENOENT, vfio_map_dma(c, self->dst, IOVA_HIGH, BUF_SIZE,
+					VADDR_SET));
+	EXPECT_EQ(-EINVAL, vfio_map_dma(c, self->dst, IOVA_DST, BUF_SIZE,
+					VADDR_SET | RW));
+
+	/* the device still reaches the pages */
+	fill(self->src, BUF_SIZE, 45);
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
+	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
+	EXPECT_EQ(0, memcmp(self->src, self->dst, EDU_DMA_MAX));
+
+	/* no group joins while a vaddr is invalid */
+	ASSERT_NE(NULL, edu1);
+	self->d1.group = vfio_open_group(edu1);
+	ASSERT_LE(0, self->d1.group);
+	EXPECT_EQ(-EBUSY, vfio_group_set_container(self->d1.group, c));
+
+	/* a plain unmap of the invalid mapping; then the group joins */
+	ASSERT_EQ(0, vfio_unmap_dma(c, IOVA_DST, BUF_SIZE, 0, &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	EXPECT_EQ(-ENOENT, vfio_map_dma(c, self->dst, IOVA_DST, BUF_SIZE,
+					VADDR_SET));
+	fd = self->d1.group;
+	ASSERT_EQ(0, vfio_dev_attach(&self->d1, edu1, fd, c, variant->type));
+	ASSERT_EQ(0, edu_map_bar0(&self->d1));
+	ASSERT_EQ(0, edu_enable(&self->d1));
+	fill(self->src, PAGE, 46);
+	memset(self->src + PAGE, 0, PAGE);
+	ASSERT_EQ(0, edu_dma(&self->d1, IOVA_SRC, 0, 1000, false));
+	ASSERT_EQ(0, edu_dma(&self->d1, IOVA_SRC + PAGE + 8, 0, 1000, true));
+	EXPECT_EQ(0, memcmp(self->src, self->src + PAGE + 8, 1000));
 }
 
 int main(int argc, char **argv)

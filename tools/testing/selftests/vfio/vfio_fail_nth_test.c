@@ -21,6 +21,10 @@
  *   (pci_enable_device() and ACPI's _PRT evaluation) and SET_IRQS
  *   (the IRQ core's /proc entries).
  * Skips where neither exists (Debian's kernel).
+ *
+ * replay.join: a failure at a group's join into the existing domain makes
+ * Type1 replay the mappings into the group's own domain; EDU1's DMA then
+ * checks them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +53,7 @@
 #define BUF_SIZE	(BUF_PAGES * 4096UL)
 #define IOVA		0x100000UL
 
-static const char *edu0, *nvme;
+static const char *edu0, *edu1, *nvme;
 static bool kernel_source;	/* failslab set up for fail-nth */
 
 /* What a scenario works on; fds are -1 and pointers NULL when unused. */
@@ -562,6 +566,148 @@ TEST_F_TIMEOUT(fail_nth, call, 600)
 		SKIP(return, "no failure source for %s here", sc->name);
 }
 
+/*
+ * Replay of the mappings into a second domain.  Both edus sit behind one
+ * IOMMU, so a group joining a container with mappings normally moves
+ * into the existing domain and nothing is replayed.  With the nth failure
+ * point of the join failed (the attach to the existing domain among
+ * them), the group keeps a domain of its own, into which Type1 copies
+ * every mapping.  For each n until the attach reaches no nth point: an
+ * attach that succeeds after an injected failure must leave EDU1's DMA
+ * moving the right data through the existing mappings, and an unmap must
+ * then take a mapping from both domains.  Ours only (fail_nth).
+ */
+#define REPLAY_SRC	IOVA
+#define REPLAY_DST	(IOVA + BUF_SIZE)
+#define REPLAY_LEN	2000
+
+/* EDU1's device in a container already set, its BAR0 mapped and on. */
+static int replay_device(struct vfio_dev *d1, const char *edu1)
+{
+	int ret = vfio_get_device_fd(d1->group, edu1);
+
+	if (ret < 0)
+		return ret;
+	d1->device = ret;
+	ret = vfio_region_info(d1->device, VFIO_PCI_CONFIG_REGION_INDEX,
+			       &d1->config);
+	if (!ret)
+		ret = vfio_region_info(d1->device, VFIO_PCI_BAR0_REGION_INDEX,
+				       &d1->bar0);
+	if (!ret)
+		ret = edu_map_bar0(d1);
+	return ret ? ret : edu_enable(d1);
+}
+
+/* EDU1 copies src to dst through the mappings; then dst is unmapped. */
+static void replay_check(struct __test_metadata *_metadata,
+			 struct fn_state *s, struct vfio_dev *d1,
+			 uint8_t *dst)
+{
+	uint8_t *src = s->buf;
+	uint64_t unmapped = 0;
+	unsigned int i;
+
+	for (i = 0; i < REPLAY_LEN; i++)
+		src[i] = (uint8_t)(i * 5 + 3);
+	memset(dst, 0, BUF_SIZE);
+	ASSERT_EQ(0, edu_dma(d1, REPLAY_SRC, 0, REPLAY_LEN, false));
+	ASSERT_EQ(0, edu_dma(d1, REPLAY_DST + 8, 0, REPLAY_LEN, true));
+	EXPECT_EQ(0, memcmp(src, dst + 8, REPLAY_LEN));
+	EXPECT_EQ(0, dst[7]);
+	EXPECT_EQ(0, dst[8 + REPLAY_LEN]);
+
+	/* gone from both domains: neither device's write lands */
+	ASSERT_EQ(0, vfio_unmap_dma(s->d.container, REPLAY_DST, BUF_SIZE, 0,
+				    &unmapped));
+	EXPECT_EQ(BUF_SIZE, unmapped);
+	memset(dst, 0x77, BUF_SIZE);
+	ASSERT_EQ(0, edu_dma(d1, REPLAY_DST, 0, REPLAY_LEN, true));
+	ASSERT_EQ(0, edu_dma(&s->d, REPLAY_DST, 0, REPLAY_LEN, true));
+	for (i = 0; i < BUF_SIZE && dst[i] == 0x77; i++)
+		;
+	EXPECT_EQ(BUF_SIZE, i);
+	ASSERT_EQ(0, vfio_map_dma(s->d.container, dst, REPLAY_DST, BUF_SIZE,
+				  VFIO_DMA_MAP_FLAG_READ |
+				  VFIO_DMA_MAP_FLAG_WRITE));
+}
+
+FIXTURE(replay)
+{
+	struct fn_state s;
+	struct vfio_dev d1;
+	uint8_t *dst;
+	int nth_fd;
+};
+
+FIXTURE_SETUP(replay)
+{
+	state_init(&self->s);
+	vfio_dev_init(&self->d1, edu1);
+	self->dst = NULL;
+	self->nth_fd = open(VFIO_FAIL_NTH, O_RDWR | O_CLOEXEC);
+}
+
+FIXTURE_TEARDOWN(replay)
+{
+	if (self->nth_fd >= 0)
+		close(self->nth_fd);
+	vfio_dev_close(&self->d1);
+	state_close(&self->s);
+	if (self->dst)
+		vfio_free(self->dst, BUF_SIZE);
+}
+
+TEST_F_TIMEOUT(replay, join, 600)
+{
+	struct fn_state *s = &self->s;
+	struct vfio_dev *d1 = &self->d1;
+	unsigned int n, replayed = 0;
+	int ret, left;
+
+	if (self->nth_fd < 0)
+		SKIP(return, "no %s here", VFIO_FAIL_NTH);
+	ASSERT_NE(NULL, edu1);
+	ASSERT_EQ(0, edu_open(&s->d, edu0));
+	s->buf = alloc_fragmented();
+	self->dst = vfio_alloc(BUF_SIZE);
+	ASSERT_NE(NULL, s->buf);
+	ASSERT_NE(NULL, self->dst);
+	ASSERT_EQ(0, vfio_map_dma(s->d.container, s->buf, REPLAY_SRC,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
+	ASSERT_EQ(0, vfio_map_dma(s->d.container, self->dst, REPLAY_DST,
+				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ |
+				  VFIO_DMA_MAP_FLAG_WRITE));
+
+	mark_log("%s, %s", "replay_join", VFIO_FAIL_NTH);
+	for (n = 1; n <= MAX_NTH; n++) {
+		d1->group = vfio_open_group(edu1);
+		ASSERT_LE(0, d1->group);
+		ASSERT_EQ(0, arm(self->nth_fd, n));
+		ret = vfio_group_set_container(d1->group, s->d.container);
+		left = disarm(self->nth_fd);
+		ASSERT_LE(0, left);
+		if (!ret) {
+			/* a failure injected, and yet attached: replayed */
+			if (!left)
+				replayed++;
+			ASSERT_EQ(0, replay_device(d1, edu1));
+			replay_check(_metadata, s, d1, self->dst);
+		}
+		vfio_dev_close(d1);
+		if (left) {
+			/* fewer than n failure points: done */
+			EXPECT_EQ(0, ret);
+			break;
+		}
+	}
+	TH_LOG("attach: %u failure points, %u attached all the same",
+	       n - 1, replayed);
+	EXPECT_GE(MAX_NTH, n);
+	/* the failed attach to the existing domain is one of them */
+	EXPECT_LT(0U, replayed);
+}
+
 /* failslab and fail_page_alloc also fail allocations that may sleep. */
 static int fault_injection_setup(void)
 {
@@ -586,6 +732,7 @@ static int fault_injection_setup(void)
 int main(int argc, char **argv)
 {
 	edu0 = vfio_test_env("VFIO_EDU0");
+	edu1 = vfio_test_env("VFIO_EDU1");
 	nvme = vfio_test_env("VFIO_NVME");
 	if (!edu0 || !nvme || access(VFIO_CONTAINER_PATH, F_OK)) {
 		ksft_print_header();
