@@ -75,7 +75,10 @@ MODULE_PARM_DESC(dma_entry_limit,
  * neither reserved nor the zero page hold a pin, and exactly those are
  * accounted in the mm's locked_vm; @locked_vm of a vfio_dma counts them.
  * The first domain on the list serves to look a mapping's pages up when
- * it is unmapped or replayed into a new domain.
+ * it is unmapped or replayed into a new domain, unless the mapping was
+ * pinned as one physically contiguous run: vfio_pin_map_dma() then sets
+ * its @contig and @pfn (under @lock, like the rest of it), and its unmap
+ * needs no lookup; they are cleared when its pages are unpinned.
  */
 struct vfio_iommu {
 	struct mutex		lock;		/* see above */
@@ -120,6 +123,8 @@ struct vfio_dma {
 	struct task_struct	*task;		/* group leader, referenced */
 	struct mm_struct	*mm;		/* mmgrab()ed */
 	long			locked_vm;	/* pages pinned and accounted */
+	bool			contig;		/* pinned as one run, from: */
+	unsigned long		pfn;		/* the run's first pfn */
 };
 
 /* Dirty page logging: one bit per page, at most INT_MAX of them. */
@@ -730,6 +735,27 @@ static void vfio_unmap_batch_fini(struct vfio_unmap_batch *ub)
 }
 
 /*
+ * Unmaps the whole of @dma, pinned as one physically contiguous run, from
+ * @domain, flushes the IOTLB and unpins the run: no page table lookup.
+ */
+static long vfio_unmap_unpin_contig(struct iommu_domain *domain,
+				    struct vfio_dma *dma)
+{
+	struct iommu_iotlb_gather gather;
+	size_t unmapped;
+
+	dma->contig = false;
+	iommu_iotlb_gather_init(&gather);
+	unmapped = iommu_unmap_fast(domain, dma->iova, dma->size, &gather);
+	iommu_iotlb_sync(domain, &gather);
+	/* Better leak the pins than free memory still mapped. */
+	if (WARN_ON_ONCE(unmapped != dma->size))
+		return 0;
+	return vfio_unpin_pfns(dma->pfn, dma->size >> PAGE_SHIFT,
+			       dma->prot & IOMMU_WRITE);
+}
+
+/*
  * Unmaps the first @len bytes of @dma from every domain and unpins the
  * pages behind them.  Returns how many pinned pages were released; the
  * caller refunds them.
@@ -759,6 +785,8 @@ static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
 		iommu_unmap(d->domain, dma->iova, len);
 		cond_resched();
 	}
+	if (dma->contig && len == dma->size)
+		return vfio_unmap_unpin_contig(lookup->domain, dma);
 
 	vfio_unmap_batch_init(&ub, dma->prot & IOMMU_WRITE);
 	while (len) {
@@ -795,6 +823,7 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 
 	lockdep_assert_held(&iommu->lock);
 
+	dma->contig = false;
 	if (!mmget_not_zero(dma->mm))
 		return -ESRCH;
 	vfio_batch_init(&batch, npage);
@@ -831,6 +860,9 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 		ret = vfio_iommu_map(iommu, dma->iova + (done << PAGE_SHIFT),
 				     run_pfn, run, dma->prot);
 		if (!ret) {
+			/* one run for it all: vfio_unmap_unpin_contig() */
+			dma->contig = !done;
+			dma->pfn = run_pfn;
 			done += run;
 			run = 0;
 		}
@@ -1945,16 +1977,25 @@ static int vfio_check_user_bitmap(struct vfio_bitmap *bitmap, u64 size)
 				       bitmap->size);
 }
 
-/* Must [@iova, @last] cover every mapping it touches entirely? */
-static bool vfio_range_bisects(struct vfio_iommu *iommu, dma_addr_t iova,
-			       dma_addr_t last)
+/*
+ * Does [@iova, @last] cut a mapping, rather than cover every mapping it
+ * touches entirely?  @first is the lowest mapping that overlaps it
+ * (vfio_first_dma_node()): the one that holds @iova, if any does, and
+ * often the one that holds @last too, so that a request for one mapping
+ * costs a single search of the tree.
+ */
+static bool vfio_range_bisects(struct vfio_iommu *iommu, struct rb_node *first,
+			       dma_addr_t iova, dma_addr_t last)
 {
 	struct vfio_dma *dma;
 
-	dma = vfio_find_dma(iommu, iova, iova);
-	if (dma && dma->iova != iova)
+	if (!first)
+		return false;
+	dma = rb_entry(first, struct vfio_dma, node);
+	if (dma->iova < iova)
 		return true;
-	dma = vfio_find_dma(iommu, last, last);
+	if (vfio_dma_last(dma) < last)
+		dma = vfio_find_dma(iommu, last, last);
 	return dma && vfio_dma_last(dma) != last;
 }
 
@@ -2078,10 +2119,10 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 	 * several but must not cut one; only a range without any mapping
 	 * succeeds with nothing unmapped.
 	 */
-	if (iommu->v2 && !unmap_all && vfio_range_bisects(iommu, iova, last))
+	n = vfio_first_dma_node(iommu, iova, last);
+	if (iommu->v2 && !unmap_all && vfio_range_bisects(iommu, n, iova, last))
 		goto out_unlock;
 
-	n = vfio_first_dma_node(iommu, iova, last);
 	if (unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR)
 		ret = vfio_dma_invalidate_vaddr(iommu, n, iova, last,
 						&unmapped);
@@ -2164,12 +2205,12 @@ static int vfio_iommu_get_dirty_bitmap(struct vfio_iommu *iommu,
 		goto out_unlock;
 
 	/* Whole mappings only, as for a v2 unmap */
-	if (vfio_range_bisects(iommu, range.iova, last))
+	n = vfio_first_dma_node(iommu, range.iova, last);
+	if (vfio_range_bisects(iommu, n, range.iova, last))
 		goto out_unlock;
 
 	ret = 0;
-	for (n = vfio_first_dma_node(iommu, range.iova, last);
-	     (dma = vfio_covered_dma(iommu, n, range.iova, last));
+	for (; (dma = vfio_covered_dma(iommu, n, range.iova, last));
 	     n = rb_next(n)) {
 		ret = vfio_report_dirty(iommu, range.bitmap.data, dma,
 					range.iova, pgsize);
