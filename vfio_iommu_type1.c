@@ -276,18 +276,44 @@ static bool vfio_pfn_is_reserved(unsigned long pfn)
 }
 
 /*
+ * Returns how many of the @npage physically contiguous pages from @pfn
+ * on are, like the first, pinned (*@pinned) or not.  PG_reserved cannot
+ * be set on a compound page (PF_NO_COMPOUND) and the zero page is not
+ * one: once its first page holds a pin, so do the rest of a compound
+ * page's, which are taken at once, without a look at each.
+ */
+static unsigned long vfio_pfn_span(unsigned long pfn, unsigned long npage,
+				   bool *pinned)
+{
+	struct folio *folio;
+	struct page *page;
+
+	*pinned = !vfio_pfn_is_reserved(pfn);
+	if (!*pinned)
+		return 1;
+	page = pfn_to_page(pfn);
+	if (!PageCompound(page))
+		return 1;
+	folio = page_folio(page);
+	return min_t(unsigned long, npage,
+		     folio_nr_pages(folio) - folio_page_idx(folio, page));
+}
+
+/*
  * Unpins the pinned pages among @npage physically contiguous ones from
  * @pfn on and returns how many there were.
  */
 static long vfio_unpin_pfns(unsigned long pfn, unsigned long npage,
 			    bool dirty)
 {
-	unsigned long i, run = 0;
+	unsigned long i, n, run = 0;
 	long unpinned = 0;
+	bool pinned = false;
 
-	for (i = 0; i <= npage; i++) {
-		if (i < npage && !vfio_pfn_is_reserved(pfn + i)) {
-			run++;
+	for (i = 0; i <= npage; i += n) {
+		n = i < npage ? vfio_pfn_span(pfn + i, npage - i, &pinned) : 1;
+		if (i < npage && pinned) {
+			run += n;
 			continue;
 		}
 		if (run) {
@@ -356,6 +382,35 @@ static void vfio_batch_consume(struct vfio_batch *batch)
 	batch->size--;
 }
 
+/*
+ * Takes from @batch the entries that extend the run of @run pages from
+ * @run_pfn on (a new run if @run is 0): as many as follow it physically,
+ * at once.  Returns how many, 0 if the next entry starts a new run.  The
+ * one place that decides how far a run of pages, mapped with a single
+ * iommu_map(), may grow.
+ */
+static unsigned int vfio_batch_take(struct vfio_batch *batch,
+				    unsigned long run_pfn, unsigned long run)
+{
+	struct page **pages = batch->pages + batch->offset;
+	unsigned long pfn = run_pfn + run;
+	unsigned int n;
+
+	if (run && vfio_batch_pfn(batch) != pfn)
+		return 0;
+	if (batch->pfnmap) {
+		vfio_batch_consume(batch);
+		return 1;
+	}
+	pfn = page_to_pfn(pages[0]);
+	for (n = 1; n < batch->size; n++)
+		if (page_to_pfn(pages[n]) != pfn + n)
+			break;
+	batch->offset += n;
+	batch->size -= n;
+	return n;
+}
+
 /* Unpins the entries left in @batch; returns how many held a pin. */
 static long vfio_batch_unpin(struct vfio_batch *batch)
 {
@@ -373,6 +428,23 @@ static long vfio_batch_unpin(struct vfio_batch *batch)
 		}
 	}
 	return unpinned;
+}
+
+/*
+ * Returns how many of the @max pages from @pages[0] on are, like the
+ * first, pinned (*@pinned) or not, as vfio_pfn_span() tells, as far as
+ * they follow each other physically.
+ */
+static unsigned long vfio_pages_span(struct page **pages, unsigned long max,
+				     bool *pinned)
+{
+	unsigned long k, n;
+
+	n = vfio_pfn_span(page_to_pfn(pages[0]), max, pinned);
+	for (k = 1; k < n; k++)
+		if (pages[k] != nth_page(pages[0], k))
+			break;
+	return k;
 }
 
 /* Reads the pte that maps @vaddr, if there is one. */
@@ -491,7 +563,8 @@ out:
 static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 			     unsigned long vaddr, unsigned long npage)
 {
-	long ret, i, pinned = 0;
+	long ret, i, n, pinned = 0;
+	bool held;
 
 	batch->offset = 0;
 	batch->pfnmap = false;
@@ -504,11 +577,12 @@ static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 	if (batch->pfnmap)
 		return 0;
 
-	for (i = 0; i < batch->size; i++) {
-		if (vfio_pfn_is_reserved(page_to_pfn(batch->pages[i])))
-			unpin_user_page(batch->pages[i]);
+	for (i = 0; i < batch->size; i += n) {
+		n = vfio_pages_span(batch->pages + i, batch->size - i, &held);
+		if (held)
+			pinned += n;
 		else
-			pinned++;
+			unpin_user_page(batch->pages[i]);
 	}
 
 	ret = vfio_lock_acct(dma, pinned);
@@ -816,7 +890,7 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 	unsigned long npage = dma->size >> PAGE_SHIFT;
 	unsigned long done = 0;		/* pages mapped */
 	unsigned long run = 0;		/* pages pinned after them, unmapped */
-	unsigned long run_pfn = 0, pfn;
+	unsigned long run_pfn = 0, n;
 	struct vfio_batch batch;
 	long unpinned;
 	int ret = 0;
@@ -840,20 +914,19 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 				break;
 		}
 
-		pfn = vfio_batch_pfn(&batch);
-		if (run && pfn != run_pfn + run) {
-			ret = vfio_iommu_map(iommu,
-					     dma->iova + (done << PAGE_SHIFT),
-					     run_pfn, run, dma->prot);
-			if (ret)
-				break;
-			done += run;
-			run = 0;
-		}
 		if (!run)
-			run_pfn = pfn;
-		run++;
-		vfio_batch_consume(&batch);
+			run_pfn = vfio_batch_pfn(&batch);
+		n = vfio_batch_take(&batch, run_pfn, run);
+		if (n) {
+			run += n;
+			continue;
+		}
+		ret = vfio_iommu_map(iommu, dma->iova + (done << PAGE_SHIFT),
+				     run_pfn, run, dma->prot);
+		if (ret)
+			break;
+		done += run;
+		run = 0;
 	}
 
 	if (!ret && run) {
