@@ -80,7 +80,10 @@ MODULE_PARM_DESC(disable_hugepages,
  * neither reserved nor the zero page hold a pin, and exactly those are
  * accounted in the mm's locked_vm; @locked_vm of a vfio_dma counts them.
  * The first domain on the list serves to look a mapping's pages up when
- * it is unmapped or replayed into a new domain.
+ * it is unmapped or replayed into a new domain, unless the mapping was
+ * pinned as one physically contiguous run: vfio_pin_map_dma() then sets
+ * its @contig and @pfn (under @lock, like the rest of it), and its unmap
+ * needs no lookup; they are cleared when its pages are unpinned.
  */
 struct vfio_iommu {
 	struct mutex		lock;		/* see above */
@@ -125,6 +128,8 @@ struct vfio_dma {
 	struct task_struct	*task;		/* group leader, referenced */
 	struct mm_struct	*mm;		/* mmgrab()ed */
 	long			locked_vm;	/* pages pinned and accounted */
+	bool			contig;		/* pinned as one run, from: */
+	unsigned long		pfn;		/* the run's first pfn */
 };
 
 /* Dirty page logging: one bit per page, at most INT_MAX of them. */
@@ -276,18 +281,44 @@ static bool vfio_pfn_is_reserved(unsigned long pfn)
 }
 
 /*
+ * Returns how many of the @npage physically contiguous pages from @pfn
+ * on are, like the first, pinned (*@pinned) or not.  PG_reserved cannot
+ * be set on a compound page (PF_NO_COMPOUND) and the zero page is not
+ * one: once its first page holds a pin, so do the rest of a compound
+ * page's, which are taken at once, without a look at each.
+ */
+static unsigned long vfio_pfn_span(unsigned long pfn, unsigned long npage,
+				   bool *pinned)
+{
+	struct folio *folio;
+	struct page *page;
+
+	*pinned = !vfio_pfn_is_reserved(pfn);
+	if (!*pinned)
+		return 1;
+	page = pfn_to_page(pfn);
+	if (!PageCompound(page))
+		return 1;
+	folio = page_folio(page);
+	return min_t(unsigned long, npage,
+		     folio_nr_pages(folio) - folio_page_idx(folio, page));
+}
+
+/*
  * Unpins the pinned pages among @npage physically contiguous ones from
  * @pfn on and returns how many there were.
  */
 static long vfio_unpin_pfns(unsigned long pfn, unsigned long npage,
 			    bool dirty)
 {
-	unsigned long i, run = 0;
+	unsigned long i, n, run = 0;
 	long unpinned = 0;
+	bool pinned = false;
 
-	for (i = 0; i <= npage; i++) {
-		if (i < npage && !vfio_pfn_is_reserved(pfn + i)) {
-			run++;
+	for (i = 0; i <= npage; i += n) {
+		n = i < npage ? vfio_pfn_span(pfn + i, npage - i, &pinned) : 1;
+		if (i < npage && pinned) {
+			run += n;
 			continue;
 		}
 		if (run) {
@@ -361,6 +392,35 @@ static void vfio_batch_consume(struct vfio_batch *batch)
 	batch->size--;
 }
 
+/*
+ * Takes from @batch the entries that extend the run of @run pages from
+ * @run_pfn on (a new run if @run is 0): as many as follow it physically,
+ * at once.  Returns how many, 0 if the next entry starts a new run.  The
+ * one place that decides how far a run of pages, mapped with a single
+ * iommu_map(), may grow.
+ */
+static unsigned int vfio_batch_take(struct vfio_batch *batch,
+				    unsigned long run_pfn, unsigned long run)
+{
+	struct page **pages = batch->pages + batch->offset;
+	unsigned long pfn = run_pfn + run;
+	unsigned int n;
+
+	if (run && (batch->single || vfio_batch_pfn(batch) != pfn))
+		return 0;
+	if (batch->pfnmap || batch->single) {
+		vfio_batch_consume(batch);
+		return 1;
+	}
+	pfn = page_to_pfn(pages[0]);
+	for (n = 1; n < batch->size; n++)
+		if (page_to_pfn(pages[n]) != pfn + n)
+			break;
+	batch->offset += n;
+	batch->size -= n;
+	return n;
+}
+
 /* Unpins the entries left in @batch; returns how many held a pin. */
 static long vfio_batch_unpin(struct vfio_batch *batch)
 {
@@ -378,6 +438,23 @@ static long vfio_batch_unpin(struct vfio_batch *batch)
 		}
 	}
 	return unpinned;
+}
+
+/*
+ * Returns how many of the @max pages from @pages[0] on are, like the
+ * first, pinned (*@pinned) or not, as vfio_pfn_span() tells, as far as
+ * they follow each other physically.
+ */
+static unsigned long vfio_pages_span(struct page **pages, unsigned long max,
+				     bool *pinned)
+{
+	unsigned long k, n;
+
+	n = vfio_pfn_span(page_to_pfn(pages[0]), max, pinned);
+	for (k = 1; k < n; k++)
+		if (pages[k] != nth_page(pages[0], k))
+			break;
+	return k;
 }
 
 /* Reads the pte that maps @vaddr, if there is one. */
@@ -496,7 +573,8 @@ out:
 static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 			     unsigned long vaddr, unsigned long npage)
 {
-	long ret, i, pinned = 0;
+	long ret, i, n, pinned = 0;
+	bool held;
 
 	batch->offset = 0;
 	batch->pfnmap = false;
@@ -509,11 +587,12 @@ static int vfio_batch_refill(struct vfio_dma *dma, struct vfio_batch *batch,
 	if (batch->pfnmap)
 		return 0;
 
-	for (i = 0; i < batch->size; i++) {
-		if (vfio_pfn_is_reserved(page_to_pfn(batch->pages[i])))
-			unpin_user_page(batch->pages[i]);
+	for (i = 0; i < batch->size; i += n) {
+		n = vfio_pages_span(batch->pages + i, batch->size - i, &held);
+		if (held)
+			pinned += n;
 		else
-			pinned++;
+			unpin_user_page(batch->pages[i]);
 	}
 
 	ret = vfio_lock_acct(dma, pinned);
@@ -740,6 +819,27 @@ static void vfio_unmap_batch_fini(struct vfio_unmap_batch *ub)
 }
 
 /*
+ * Unmaps the whole of @dma, pinned as one physically contiguous run, from
+ * @domain, flushes the IOTLB and unpins the run: no page table lookup.
+ */
+static long vfio_unmap_unpin_contig(struct iommu_domain *domain,
+				    struct vfio_dma *dma)
+{
+	struct iommu_iotlb_gather gather;
+	size_t unmapped;
+
+	dma->contig = false;
+	iommu_iotlb_gather_init(&gather);
+	unmapped = iommu_unmap_fast(domain, dma->iova, dma->size, &gather);
+	iommu_iotlb_sync(domain, &gather);
+	/* Better leak the pins than free memory still mapped. */
+	if (WARN_ON_ONCE(unmapped != dma->size))
+		return 0;
+	return vfio_unpin_pfns(dma->pfn, dma->size >> PAGE_SHIFT,
+			       dma->prot & IOMMU_WRITE);
+}
+
+/*
  * Unmaps the first @len bytes of @dma from every domain and unpins the
  * pages behind them.  Returns how many pinned pages were released; the
  * caller refunds them.
@@ -769,6 +869,8 @@ static long vfio_unmap_unpin(struct vfio_iommu *iommu, struct vfio_dma *dma,
 		iommu_unmap(d->domain, dma->iova, len);
 		cond_resched();
 	}
+	if (dma->contig && len == dma->size)
+		return vfio_unmap_unpin_contig(lookup->domain, dma);
 
 	vfio_unmap_batch_init(&ub, dma->prot & IOMMU_WRITE);
 	while (len) {
@@ -798,13 +900,14 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 	unsigned long npage = dma->size >> PAGE_SHIFT;
 	unsigned long done = 0;		/* pages mapped */
 	unsigned long run = 0;		/* pages pinned after them, unmapped */
-	unsigned long run_pfn = 0, pfn;
+	unsigned long run_pfn = 0, n;
 	struct vfio_batch batch;
 	long unpinned;
 	int ret = 0;
 
 	lockdep_assert_held(&iommu->lock);
 
+	dma->contig = false;
 	if (!mmget_not_zero(dma->mm))
 		return -ESRCH;
 	vfio_batch_init(&batch, npage);
@@ -821,26 +924,28 @@ static int vfio_pin_map_dma(struct vfio_iommu *iommu, struct vfio_dma *dma)
 				break;
 		}
 
-		pfn = vfio_batch_pfn(&batch);
-		if (run && (batch.single || pfn != run_pfn + run)) {
-			ret = vfio_iommu_map(iommu,
-					     dma->iova + (done << PAGE_SHIFT),
-					     run_pfn, run, dma->prot);
-			if (ret)
-				break;
-			done += run;
-			run = 0;
-		}
 		if (!run)
-			run_pfn = pfn;
-		run++;
-		vfio_batch_consume(&batch);
+			run_pfn = vfio_batch_pfn(&batch);
+		n = vfio_batch_take(&batch, run_pfn, run);
+		if (n) {
+			run += n;
+			continue;
+		}
+		ret = vfio_iommu_map(iommu, dma->iova + (done << PAGE_SHIFT),
+				     run_pfn, run, dma->prot);
+		if (ret)
+			break;
+		done += run;
+		run = 0;
 	}
 
 	if (!ret && run) {
 		ret = vfio_iommu_map(iommu, dma->iova + (done << PAGE_SHIFT),
 				     run_pfn, run, dma->prot);
 		if (!ret) {
+			/* one run for it all: vfio_unmap_unpin_contig() */
+			dma->contig = !done;
+			dma->pfn = run_pfn;
 			done += run;
 			run = 0;
 		}
@@ -1955,16 +2060,25 @@ static int vfio_check_user_bitmap(struct vfio_bitmap *bitmap, u64 size)
 				       bitmap->size);
 }
 
-/* Must [@iova, @last] cover every mapping it touches entirely? */
-static bool vfio_range_bisects(struct vfio_iommu *iommu, dma_addr_t iova,
-			       dma_addr_t last)
+/*
+ * Does [@iova, @last] cut a mapping, rather than cover every mapping it
+ * touches entirely?  @first is the lowest mapping that overlaps it
+ * (vfio_first_dma_node()): the one that holds @iova, if any does, and
+ * often the one that holds @last too, so that a request for one mapping
+ * costs a single search of the tree.
+ */
+static bool vfio_range_bisects(struct vfio_iommu *iommu, struct rb_node *first,
+			       dma_addr_t iova, dma_addr_t last)
 {
 	struct vfio_dma *dma;
 
-	dma = vfio_find_dma(iommu, iova, iova);
-	if (dma && dma->iova != iova)
+	if (!first)
+		return false;
+	dma = rb_entry(first, struct vfio_dma, node);
+	if (dma->iova < iova)
 		return true;
-	dma = vfio_find_dma(iommu, last, last);
+	if (vfio_dma_last(dma) < last)
+		dma = vfio_find_dma(iommu, last, last);
 	return dma && vfio_dma_last(dma) != last;
 }
 
@@ -2088,10 +2202,10 @@ static int vfio_dma_do_unmap(struct vfio_iommu *iommu,
 	 * several but must not cut one; only a range without any mapping
 	 * succeeds with nothing unmapped.
 	 */
-	if (iommu->v2 && !unmap_all && vfio_range_bisects(iommu, iova, last))
+	n = vfio_first_dma_node(iommu, iova, last);
+	if (iommu->v2 && !unmap_all && vfio_range_bisects(iommu, n, iova, last))
 		goto out_unlock;
 
-	n = vfio_first_dma_node(iommu, iova, last);
 	if (unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR)
 		ret = vfio_dma_invalidate_vaddr(iommu, n, iova, last,
 						&unmapped);
@@ -2174,12 +2288,12 @@ static int vfio_iommu_get_dirty_bitmap(struct vfio_iommu *iommu,
 		goto out_unlock;
 
 	/* Whole mappings only, as for a v2 unmap */
-	if (vfio_range_bisects(iommu, range.iova, last))
+	n = vfio_first_dma_node(iommu, range.iova, last);
+	if (vfio_range_bisects(iommu, n, range.iova, last))
 		goto out_unlock;
 
 	ret = 0;
-	for (n = vfio_first_dma_node(iommu, range.iova, last);
-	     (dma = vfio_covered_dma(iommu, n, range.iova, last));
+	for (; (dma = vfio_covered_dma(iommu, n, range.iova, last));
 	     n = rb_next(n)) {
 		ret = vfio_report_dirty(iommu, range.bitmap.data, dma,
 					range.iova, pgsize);

@@ -19,8 +19,16 @@
  * "<case>_map" and "<case>_unmap", live_N gives "live_map_N" and
  * "live_unmap_N".  Lines starting with '#' are information.  Any failed
  * call ends the program with status 1.
+ *
+ * --count: instead of times, how often the IOMMU was called, counted with
+ * tracefs hist triggers on the iommu:map and iommu:unmap tracepoints (one
+ * hit per iommu_map() or iommu_unmap(_fast)() call) and on kprobe events
+ * on the IOMMU driver's IOTLB callbacks (iotlb_sync_map, iotlb_sync,
+ * flush_iotlb_all), one line per case and operation:
+ * "C <case> <ops> <bytes> <map> <unmap> <sync_map> <sync> <flush_all>".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 
 #include "vfio_util.h"
 
@@ -52,6 +61,7 @@ static struct {
 	unsigned int samples;
 	unsigned int live[32];
 	unsigned int nlive;
+	int count;
 } opt = {
 	.size = 256 * MIB,
 	.reps = 5,
@@ -88,6 +98,131 @@ static void result(const char *name, uint64_t ns)
 {
 	printf("R %s %llu\n", name, (unsigned long long)ns);
 	fflush(stdout);
+}
+
+/*
+ * --count: hist triggers on what calls the IOMMU.  Each counter is the
+ * "Hits:" total of an event's hist file; a case's count is the difference
+ * across it.  The kprobes are those of 6.1's VT-d and AMD-Vi drivers;
+ * those that do not exist (the other IOMMU's) are skipped and count 0.
+ */
+#define TRACEFS		"/sys/kernel/tracing"
+#define NR_COUNTERS	5
+
+static const char *const counter_event[NR_COUNTERS] = {
+	"iommu/map", "iommu/unmap", "vfio_bench/sync_map",
+	"vfio_bench/sync", "vfio_bench/flush_all",
+};
+
+static const char *const counter_probes[] = {
+	"p:vfio_bench/sync_map intel_iommu_iotlb_sync_map",
+	"p:vfio_bench/sync intel_iommu_tlb_sync",
+	"p:vfio_bench/flush_all intel_flush_iotlb_all",
+	"p:vfio_bench/sync_map amd_iommu_iotlb_sync_map",
+	"p:vfio_bench/sync amd_iommu_iotlb_sync",
+	"p:vfio_bench/flush_all amd_iommu_flush_iotlb_all",
+};
+
+static int counter_ok[NR_COUNTERS];
+
+/* A plain write(2): stdio seeks, which tracefs's command files refuse. */
+static int write_str(const char *path, const char *str, int append)
+{
+	int fd = open(path, O_WRONLY | (append ? O_APPEND : O_TRUNC));
+	ssize_t len = (ssize_t)strlen(str), n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, str, (size_t)len);
+	close(fd);
+	return n == len ? 0 : -EIO;
+}
+
+static void count_setup(void)
+{
+	char path[256];
+	unsigned int i;
+
+	if (access(TRACEFS "/kprobe_events", F_OK) &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL))
+		die("mounting tracefs: %s", strerror(errno));
+	for (i = 0; i < ARRAY_SIZE(counter_probes); i++)
+		write_str(TRACEFS "/kprobe_events", counter_probes[i], 1);
+	for (i = 0; i < NR_COUNTERS; i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/%s/trigger",
+			 counter_event[i]);
+		counter_ok[i] = !write_str(path, "hist:keys=common_pid", 0);
+		printf("# count %s: %s\n", counter_event[i],
+		       counter_ok[i] ? "yes" : "no such event");
+	}
+}
+
+static void count_snap(uint64_t *c)
+{
+	char path[256], line[256];
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < NR_COUNTERS; i++) {
+		unsigned long long hits = 0;
+
+		c[i] = 0;
+		if (!counter_ok[i])
+			continue;
+		snprintf(path, sizeof(path), TRACEFS "/events/%s/hist",
+			 counter_event[i]);
+		f = fopen(path, "r");
+		if (!f)
+			die("%s: %s", path, strerror(errno));
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, " Hits: %llu", &hits) == 1)
+				break;
+		fclose(f);
+		c[i] = hits;
+	}
+}
+
+/* Counts of one case: snapshots around each timed operation. */
+struct count {
+	uint64_t before[NR_COUNTERS];
+	uint64_t sum[NR_COUNTERS];
+	uint64_t ops;
+	uint64_t bytes;
+};
+
+static void count_begin(struct count *c)
+{
+	if (opt.count)
+		count_snap(c->before);
+}
+
+static void count_end(struct count *c, uint64_t ops, uint64_t bytes)
+{
+	uint64_t now[NR_COUNTERS];
+	unsigned int i;
+
+	if (!opt.count)
+		return;
+	count_snap(now);
+	for (i = 0; i < NR_COUNTERS; i++)
+		c->sum[i] += now[i] - c->before[i];
+	c->ops += ops;
+	c->bytes += bytes;
+}
+
+static void count_result(const char *name, struct count *c)
+{
+	unsigned int i;
+
+	if (!opt.count)
+		return;
+	printf("C %s %llu %llu", name, (unsigned long long)c->ops,
+	       (unsigned long long)c->bytes);
+	for (i = 0; i < NR_COUNTERS; i++)
+		printf(" %llu", (unsigned long long)c->sum[i]);
+	printf("\n");
+	fflush(stdout);
+	memset(c, 0, sizeof(*c));
 }
 
 static void map(void *vaddr, uint64_t iova, uint64_t size)
@@ -241,6 +376,7 @@ out:
 /* One map and one unmap of the whole buffer, --reps times. */
 static void bench_region(const char *name, void *buf, size_t size)
 {
+	struct count cm = { 0 }, cu = { 0 };
 	char mname[64], uname[64];
 	unsigned int r;
 
@@ -249,14 +385,20 @@ static void bench_region(const char *name, void *buf, size_t size)
 	for (r = 0; r < opt.reps; r++) {
 		uint64_t t0, t1, t2;
 
+		count_begin(&cm);
 		t0 = now_ns();
 		map(buf, IOVA_BASE, size);
 		t1 = now_ns();
+		count_end(&cm, 1, size);
+		count_begin(&cu);
 		unmap(IOVA_BASE, size);
 		t2 = now_ns();
+		count_end(&cu, 1, size);
 		result(mname, t1 - t0);
 		result(uname, t2 - t1);
 	}
+	count_result(mname, &cm);
+	count_result(uname, &cu);
 }
 
 /*
@@ -317,6 +459,7 @@ static void bench_thp(void)
 /* Memory never touched: pinning faults it in.  New memory each time. */
 static void bench_untouched(void)
 {
+	struct count c = { 0 };
 	unsigned int r;
 
 	for (r = 0; r < opt.reps; r++) {
@@ -324,13 +467,16 @@ static void bench_untouched(void)
 		uint64_t t0, t1;
 
 		xmadvise(buf, opt.size, MADV_NOHUGEPAGE);
+		count_begin(&c);
 		t0 = now_ns();
 		map(buf, IOVA_BASE, opt.size);
 		t1 = now_ns();
+		count_end(&c, 1, opt.size);
 		unmap(IOVA_BASE, opt.size);
 		munmap(buf, opt.size);
 		result("untouched_map", t1 - t0);
 	}
+	count_result("untouched_map", &c);
 }
 
 /* map+unmap of one buffer, the NVMe driver's pattern: median per pair. */
@@ -338,6 +484,7 @@ static void bench_loop(const char *name, size_t size)
 {
 	uint64_t *t = calloc(opt.loop, sizeof(*t));
 	void *buf = xmmap(size, 0);
+	struct count c = { 0 };
 	unsigned int r, i;
 
 	if (!t)
@@ -345,6 +492,7 @@ static void bench_loop(const char *name, size_t size)
 	xmadvise(buf, size, MADV_NOHUGEPAGE);
 	touch(buf, size, 0);
 	for (r = 0; r < opt.reps; r++) {
+		count_begin(&c);
 		for (i = 0; i < opt.loop; i++) {
 			uint64_t t0 = now_ns();
 
@@ -352,10 +500,35 @@ static void bench_loop(const char *name, size_t size)
 			unmap(IOVA_BASE, size);
 			t[i] = now_ns() - t0;
 		}
+		count_end(&c, opt.loop, (uint64_t)opt.loop * size);
 		result(name, median(t, opt.loop));
 	}
+	count_result(name, &c);
 	munmap(buf, size);
 	free(t);
+}
+
+/* One random mapping of the @n live ones unmapped and mapped back. */
+static void live_sample(char *buf, unsigned int n, uint64_t *seed,
+			uint64_t *tu, uint64_t *tm, struct count *c)
+{
+	uint64_t iova, t0, t1, t2;
+	unsigned int i;
+
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	i = (unsigned int)((*seed >> 33) % n);
+	iova = IOVA_BASE + (uint64_t)i * LIVE_STRIDE;
+	count_begin(&c[0]);
+	t0 = now_ns();
+	unmap(iova, PAGE);
+	t1 = now_ns();
+	count_end(&c[0], 1, PAGE);
+	count_begin(&c[1]);
+	map(buf + (size_t)i * PAGE, iova, PAGE);
+	t2 = now_ns();
+	count_end(&c[1], 1, PAGE);
+	*tu = t1 - t0;
+	*tm = t2 - t1;
 }
 
 /*
@@ -367,7 +540,8 @@ static void bench_live(void)
 {
 	unsigned int max = 0, cur = 0, k, r, s;
 	uint64_t *tu, *tm, seed = 1;
-	char *buf;
+	struct count c[2] = { 0 };
+	char *buf, name[64];
 
 	for (k = 0; k < opt.nlive; k++)
 		if (opt.live[k] > max)
@@ -384,32 +558,19 @@ static void bench_live(void)
 
 	for (k = 0; k < opt.nlive; k++) {
 		unsigned int n = opt.live[k];
-		char name[64];
 
 		for (; cur < n; cur++)
 			map(buf + (size_t)cur * PAGE,
 			    IOVA_BASE + (uint64_t)cur * LIVE_STRIDE, PAGE);
 		for (r = 0; r < opt.reps; r++) {
-			for (s = 0; s < opt.samples; s++) {
-				uint64_t iova, t0, t1, t2;
-				unsigned int i;
-
-				seed = seed * 6364136223846793005ULL +
-				       1442695040888963407ULL;
-				i = (unsigned int)((seed >> 33) % n);
-				iova = IOVA_BASE + (uint64_t)i * LIVE_STRIDE;
-				t0 = now_ns();
-				unmap(iova, PAGE);
-				t1 = now_ns();
-				map(buf + (size_t)i * PAGE, iova, PAGE);
-				t2 = now_ns();
-				tu[s] = t1 - t0;
-				tm[s] = t2 - t1;
-			}
+			for (s = 0; s < opt.samples; s++)
+				live_sample(buf, n, &seed, &tu[s], &tm[s], c);
 			snprintf(name, sizeof(name), "live_unmap_%u", n);
 			result(name, median(tu, opt.samples));
+			count_result(name, &c[0]);
 			snprintf(name, sizeof(name), "live_map_%u", n);
 			result(name, median(tm, opt.samples));
+			count_result(name, &c[1]);
 		}
 	}
 	unmap_expect(IOVA_BASE, (uint64_t)cur * LIVE_STRIDE,
@@ -456,74 +617,148 @@ static void parse_live(const char *arg)
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vfio_bench [--smoke] [--size-mib N] [--reps N] [--loop N]\n"
-		"                  [--samples N] [--live N,N,...]\n"
+		"usage: vfio_bench [--smoke] [--count] [--size-mib N] [--reps N]\n"
+		"                  [--loop N] [--samples N] [--live N,N,...]\n"
+		"                  [--cases LIST]\n"
 		"Times Type1 MAP_DMA/UNMAP_DMA on the container of VFIO_EDU0\n"
 		"(in the test VM); prints \"R <case> <ns>\" per measurement.\n"
 		"  --smoke        tiny sizes: 8 MiB, 2 reps, 100 loops, 50 samples,\n"
 		"                 N = 256,1024 (options after it still apply)\n"
+		"  --count        count IOMMU calls per case (tracefs): 1 rep,\n"
+		"                 100 loops, 20 samples (options after it apply)\n"
 		"  --size-mib N   size of the big cases (default 256)\n"
 		"  --reps N       repetitions of each case (default 5)\n"
 		"  --loop N       map+unmap pairs per loop repetition (default 2000)\n"
 		"  --samples N    live_N unmap/map samples per repetition (default 200)\n"
 		"  --live LIST    the N of live_N, growing, at most 65535\n"
-		"                 (default 1024,2048,4096,8192,16384,32768,65535)\n");
+		"                 (default 1024,2048,4096,8192,16384,32768,65535)\n"
+		"  --cases LIST   only these cases, e.g. hugetlb,loop_4k,live\n"
+		"                 (hugetlb 4k 4k_rev thp untouched loop_4k\n"
+		"                 loop_64k live; default all)\n");
 }
 
-int main(int argc, char **argv)
+static const char *only_cases;
+
+/* Is @name among --cases (all are without it)? */
+static int selected(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only_cases;
+
+	if (!p)
+		return 1;
+	for (; (p = strstr(p, name)); p += len)
+		if ((p == only_cases || p[-1] == ',') &&
+		    (p[len] == ',' || !p[len]))
+			return 1;
+	return 0;
+}
+
+/* The option with short code @c and its argument; 0, or an exit status. */
+static int parse_opt(int c, const char *arg)
+{
+	switch (c) {
+	case 'S':
+		opt.size = 8 * MIB;
+		opt.reps = 2;
+		opt.loop = 100;
+		opt.samples = 50;
+		parse_live("256,1024");
+		break;
+	case 'C':
+		opt.count = 1;
+		opt.reps = 1;
+		opt.loop = 100;
+		opt.samples = 20;
+		break;
+	case 's':
+		opt.size = number(arg, "--size-mib") * MIB;
+		if (opt.size % HPAGE)
+			die("--size-mib must be even (2 MiB pages)");
+		break;
+	case 'r':
+		opt.reps = (unsigned int)number(arg, "--reps");
+		break;
+	case 'l':
+		opt.loop = (unsigned int)number(arg, "--loop");
+		break;
+	case 'n':
+		opt.samples = (unsigned int)number(arg, "--samples");
+		break;
+	case 'L':
+		parse_live(arg);
+		break;
+	case 'c':
+		only_cases = arg;
+		break;
+	case 'h':
+		print_usage(stdout);
+		return -1;
+	default:
+		print_usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "smoke", no_argument, NULL, 'S' },
+		{ "count", no_argument, NULL, 'C' },
 		{ "size-mib", required_argument, NULL, 's' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "loop", required_argument, NULL, 'l' },
 		{ "samples", required_argument, NULL, 'n' },
 		{ "live", required_argument, NULL, 'L' },
+		{ "cases", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *bdf;
-	struct vfio_dev dev;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'S':
-			opt.size = 8 * MIB;
-			opt.reps = 2;
-			opt.loop = 100;
-			opt.samples = 50;
-			parse_live("256,1024");
-			break;
-		case 's':
-			opt.size = number(optarg, "--size-mib") * MIB;
-			if (opt.size % HPAGE)
-				die("--size-mib must be even (2 MiB pages)");
-			break;
-		case 'r':
-			opt.reps = (unsigned int)number(optarg, "--reps");
-			break;
-		case 'l':
-			opt.loop = (unsigned int)number(optarg, "--loop");
-			break;
-		case 'n':
-			opt.samples = (unsigned int)number(optarg, "--samples");
-			break;
-		case 'L':
-			parse_live(optarg);
-			break;
-		case 'h':
-			print_usage(stdout);
-			return 0;
-		default:
-			print_usage(stderr);
-			return 2;
-		}
+		ret = parse_opt(c, optarg);
+		if (ret)
+			return ret;
 	}
 	if (optind != argc) {
 		print_usage(stderr);
 		return 2;
 	}
+	return 0;
+}
+
+static void run_cases(void)
+{
+	/* First: hugetlb pages are only all there in a fresh guest. */
+	if (selected("hugetlb"))
+		bench_hugetlb();
+	if (selected("4k"))
+		bench_4k("4k", 0);
+	if (selected("4k_rev"))
+		bench_4k("4k_rev", 1);
+	if (selected("thp"))
+		bench_thp();
+	if (selected("untouched"))
+		bench_untouched();
+	if (selected("loop_4k"))
+		bench_loop("loop_4k", PAGE);
+	if (selected("loop_64k"))
+		bench_loop("loop_64k", 16 * PAGE);
+	if (selected("live"))
+		bench_live();
+}
+
+int main(int argc, char **argv)
+{
+	const char *bdf;
+	struct vfio_dev dev;
+	int ret;
+
+	ret = parse_args(argc, argv);
+	if (ret)
+		return ret < 0 ? 0 : ret;
 
 	bdf = vfio_test_env("VFIO_EDU0");
 	if (!bdf)
@@ -537,17 +772,11 @@ int main(int argc, char **argv)
 	       vfio_test_env("VFIO_IOMMU") ?: "?", bdf);
 	printf("# size %zu MiB, reps %u, loop %u, samples %u\n",
 	       opt.size / MIB, opt.reps, opt.loop, opt.samples);
+	if (opt.count)
+		count_setup();
 	fflush(stdout);
 
-	/* First: hugetlb pages are only all there in a fresh guest. */
-	bench_hugetlb();
-	bench_4k("4k", 0);
-	bench_4k("4k_rev", 1);
-	bench_thp();
-	bench_untouched();
-	bench_loop("loop_4k", PAGE);
-	bench_loop("loop_64k", 16 * PAGE);
-	bench_live();
+	run_cases();
 
 	vfio_dev_close(&dev);
 	printf("# done\n");
