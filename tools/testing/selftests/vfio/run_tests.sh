@@ -23,6 +23,7 @@ vfio_group_test
 vfio_device_test
 vfio_bounds_test
 vfio_irq_test
+vfio_rom_test
 vfio_cve_test
 vfio_fail_nth_test
 vfio_dma_test
