@@ -43,7 +43,9 @@ static struct pci_driver vfio_pci_driver;
 /*
  * Hot resets look at other devices than their own: this lock keeps the
  * drvdata of every device bound to vfio-pci either NULL or a complete
- * struct vfio_pci_device that is not freed while it is held.
+ * struct vfio_pci_device that is not freed while it is held.  It also
+ * protects each device's in_use and needs_reset, so that the bus reset
+ * at release (vfio_pci_try_bus_reset()) never reaches an open device.
  */
 static DEFINE_MUTEX(vfio_pci_reset_lock);
 
@@ -310,12 +312,17 @@ static int vfio_pci_open_device(struct vfio_device *core_vdev)
 	int ret;
 	u16 cmd;
 
+	/* From here on no bus reset at another device's release reaches us */
+	mutex_lock(&vfio_pci_reset_lock);
+	vdev->in_use = true;
+	mutex_unlock(&vfio_pci_reset_lock);
+
 	/* The state saved below must not include bus mastering */
 	pci_clear_master(pdev);
 
 	ret = vfio_fail_int(pci_enable_device(pdev));
 	if (ret)
-		return ret;
+		goto out_unuse;
 
 	/* A reset that cannot take the device lock fails the open */
 	ret = pci_try_reset_function(pdev);
@@ -374,13 +381,20 @@ out_free_state:
 	vdev->pci_saved_state = NULL;
 out_disable:
 	pci_disable_device(pdev);
+out_unuse:
+	mutex_lock(&vfio_pci_reset_lock);
+	vdev->in_use = false;
+	mutex_unlock(&vfio_pci_reset_lock);
 	return ret;
 }
+
+static void vfio_pci_try_bus_reset(struct vfio_pci_device *vdev);
 
 static void vfio_pci_close_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_device *vdev = to_vfio_pci(core_vdev);
 	struct pci_dev *pdev = vdev->pdev;
+	bool reset_done = false;
 
 	/* A reset through the PM capability needs D0 */
 	down_write(&vdev->memory_lock);
@@ -416,13 +430,18 @@ static void vfio_pci_close_device(struct vfio_device *core_vdev)
 	 * only.  The locked reset does not save state over the restored one.
 	 */
 	if (vdev->reset_works && pci_dev_trylock(pdev)) {
-		__pci_reset_function_locked(pdev);
+		reset_done = !__pci_reset_function_locked(pdev);
 		pci_dev_unlock(pdev);
 	}
 
 	pci_restore_state(pdev);
 out_disable:
 	pci_disable_device(pdev);
+	mutex_lock(&vfio_pci_reset_lock);
+	vdev->in_use = false;
+	vdev->needs_reset = !reset_done;
+	mutex_unlock(&vfio_pci_reset_lock);
+	vfio_pci_try_bus_reset(vdev);
 }
 
 static int vfio_pci_ioctl_get_info(struct vfio_pci_device *vdev,
@@ -864,6 +883,64 @@ out_unlock:
 	for (; i < vma_locked; i++)
 		mutex_unlock(&set->devs[i]->vma_lock);
 	return ret;
+}
+
+/* What a bus reset at release finds in its scope */
+struct vfio_pci_release_scan {
+	bool needs_reset;
+	bool done;	/* the reset was done: clear needs_reset */
+};
+
+/*
+ * Every device in the scope must be ours and not in use; one of them
+ * must need the reset.  After a reset, clears their needs_reset.
+ */
+static int vfio_pci_release_scan(struct pci_dev *pdev, void *data)
+{
+	struct vfio_pci_release_scan *scan = data;
+	struct vfio_pci_device *vdev;
+
+	lockdep_assert_held(&vfio_pci_reset_lock);
+
+	if (pci_dev_driver(pdev) != &vfio_pci_driver)
+		return -EINVAL;
+	vdev = dev_get_drvdata(&pdev->dev);
+	if (!vdev || vdev->in_use)
+		return -EBUSY;
+	if (scan->done)
+		vdev->needs_reset = false;
+	else
+		scan->needs_reset |= vdev->needs_reset;
+	return 0;
+}
+
+/**
+ * vfio_pci_try_bus_reset - reset the slot or bus of a released device
+ * @vdev: the device whose last fd was closed
+ *
+ * As 6.1's vfio_pci_dev_set_try_reset(): a device released without a
+ * function reset is reset with its slot or bus once every device that
+ * reset reaches is bound to vfio-pci and unused (the last release among
+ * them does it); nothing is done on the root bus, or when a device lock
+ * is taken (pci_reset_bus() only tries them).
+ */
+static void vfio_pci_try_bus_reset(struct vfio_pci_device *vdev)
+{
+	struct vfio_pci_release_scan scan = { 0 };
+	bool slot;
+
+	if (vfio_pci_probe_hot_reset(vdev->pdev, &slot))
+		return;
+
+	mutex_lock(&vfio_pci_reset_lock);
+	if (!vfio_pci_walk_reset_scope(vdev->pdev, vfio_pci_release_scan,
+				       &scan, slot) &&
+	    scan.needs_reset && !pci_reset_bus(vdev->pdev)) {
+		scan.done = true;
+		vfio_pci_walk_reset_scope(vdev->pdev, vfio_pci_release_scan,
+					  &scan, slot);
+	}
+	mutex_unlock(&vfio_pci_reset_lock);
 }
 
 static int vfio_pci_ioctl_pci_hot_reset(struct vfio_pci_device *vdev,

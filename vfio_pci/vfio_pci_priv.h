@@ -68,6 +68,9 @@ struct vfio_pci_virqfd;
  * @has_vga: the device has the VGA region (probe)
  * @nointx: INTx is broken on this device and hidden from the user
  * @reset_works: a function reset worked at open_device time
+ * @in_use: open_device has begun and close_device not yet ended; and
+ * @needs_reset: released without a function reset since the last bus
+ *	reset; both under vfio_pci_reset_lock (vfio_pci_core.c)
  * @pci_2_3: INTx can be masked with PCI_COMMAND_INTX_DISABLE
  * @extended_caps: the device has PCIe/PCI-X 2.0 extended capabilities
  * @bar_mmap_supported: BAR i may be mmap()ed
@@ -152,6 +155,8 @@ struct vfio_pci_device {
 
 	bool				nointx;
 	bool				reset_works;
+	bool				in_use;
+	bool				needs_reset;
 	bool				pci_2_3;
 	bool				extended_caps;
 	bool				bar_mmap_supported[PCI_STD_NUM_BARS];

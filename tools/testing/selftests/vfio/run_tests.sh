@@ -22,6 +22,8 @@ vfio_container_test
 vfio_group_test
 vfio_device_test
 vfio_bounds_test
+vfio_irq_test
+vfio_rom_test
 vfio_cve_test
 vfio_fail_nth_test
 vfio_dma_test

@@ -833,6 +833,93 @@ TEST(hot_reset_bridge)
 	vfio_dev_close(&dev);
 }
 
+/* e1000 (82540EM) receive descriptor base, low: 0 after a reset */
+#define E1000_RDBAL	0x2800
+
+/*
+ * A device fd of the group of @d for @bdf, with memory decode on and its
+ * BAR0 info in *bar0: fd or -errno.
+ */
+static int open_decoding(struct vfio_dev *d, const char *bdf,
+			 struct vfio_region_info *bar0)
+{
+	struct vfio_region_info cfg;
+	uint16_t cmd;
+	int fd, ret;
+
+	fd = vfio_get_device_fd(d->group, bdf);
+	if (fd < 0)
+		return fd;
+	ret = vfio_region_info(fd, VFIO_PCI_CONFIG_REGION_INDEX, &cfg);
+	if (!ret)
+		ret = vfio_region_info(fd, VFIO_PCI_BAR0_REGION_INDEX, bar0);
+	if (!ret)
+		ret = vfio_region_read(fd, &cfg, PCI_COMMAND, &cmd, 2);
+	cmd |= PCI_COMMAND_MEMORY;
+	if (!ret)
+		ret = vfio_region_write(fd, &cfg, PCI_COMMAND, &cmd, 2);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* The bridge e1000's RDBAL through a new device fd, or 0xdead on error. */
+static uint32_t e1000_rdbal(struct vfio_dev *d)
+{
+	struct vfio_region_info bar0;
+	uint32_t v = 0xdead;
+	int fd;
+
+	fd = open_decoding(d, bridge_e1000, &bar0);
+	if (fd < 0)
+		return v;
+	if (vfio_region_read(fd, &bar0, E1000_RDBAL, &v, 4))
+		v = 0xdead;
+	close(fd);
+	return v;
+}
+
+/*
+ * As 6.1's vfio_pci_dev_set_try_reset(): the devices behind the bridge
+ * have no function reset, so the last release of a device fd among them
+ * resets their bus, once none of them is open.  The e1000's RDBAL, which
+ * its reset clears, shows it: it survives a release while the edu on the
+ * same bus is open, and is 0 once both were released.
+ */
+TEST(reset_at_release_bridge)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info bar0;
+	const uint32_t val = 0x12345000;
+	struct vfio_dev edu;
+	uint32_t v = 0;
+	int fd;
+
+	ASSERT_NE(NULL, bridge_edu);
+	ASSERT_NE(NULL, bridge_e1000);
+	vfio_dev_init(&edu, bridge_edu);
+	ASSERT_EQ(0, vfio_dev_open(&edu, bridge_edu, VFIO_TYPE1v2_IOMMU));
+
+	fd = open_decoding(&edu, bridge_e1000, &bar0);
+	ASSERT_LE(0, fd);
+	/* no function reset: only a bus reset resets it */
+	ASSERT_EQ(0, vfio_ioctl(fd, VFIO_DEVICE_GET_INFO, &info));
+	ASSERT_FALSE(info.flags & VFIO_DEVICE_FLAGS_RESET);
+	ASSERT_EQ(0, vfio_region_write(fd, &bar0, E1000_RDBAL, &val, 4));
+	ASSERT_EQ(0, vfio_region_read(fd, &bar0, E1000_RDBAL, &v, 4));
+	ASSERT_EQ(val, v);
+	close(fd);
+	/* the edu is open: no reset */
+	EXPECT_EQ(val, e1000_rdbal(&edu));
+	/* the edu's release resets the bus, for the e1000 */
+	close(edu.device);
+	edu.device = -1;
+	EXPECT_EQ(0U, e1000_rdbal(&edu));
+	vfio_dev_close(&edu);
+}
+
 int main(int argc, char **argv)
 {
 	edu0 = vfio_test_env("VFIO_EDU0");
