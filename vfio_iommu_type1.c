@@ -358,11 +358,9 @@ static void vfio_batch_init(struct vfio_batch *batch, unsigned long npage)
 	batch->pfnmap = false;
 	batch->pages = batch->small;
 	batch->capacity = ARRAY_SIZE(batch->small);
-	/* disable_hugepages: each page pinned and mapped on its own */
+	/* disable_hugepages: each page mapped on its own (vfio_batch_take) */
 	batch->single = READ_ONCE(disable_hugepages);
-	if (batch->single)
-		batch->capacity = 1;
-	if (batch->single || npage <= ARRAY_SIZE(batch->small))
+	if (npage <= ARRAY_SIZE(batch->small))
 		return;
 
 	batch->pages = vfio_fail_ptr((struct page **)
@@ -397,7 +395,7 @@ static void vfio_batch_consume(struct vfio_batch *batch)
  * @run_pfn on (a new run if @run is 0): as many as follow it physically,
  * at once.  Returns how many, 0 if the next entry starts a new run.  The
  * one place that decides how far a run of pages, mapped with a single
- * iommu_map(), may grow.
+ * iommu_map(), may grow: one page with disable_hugepages, as in 6.1.
  */
 static unsigned int vfio_batch_take(struct vfio_batch *batch,
 				    unsigned long run_pfn, unsigned long run)
