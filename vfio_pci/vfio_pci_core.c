@@ -305,6 +305,17 @@ static void vfio_pci_release_dummy_res(struct vfio_pci_device *vdev)
 	}
 }
 
+/*
+ * Marks @vdev in use, or no longer: a bus reset at another device's
+ * release never reaches a device in use.
+ */
+static void vfio_pci_set_in_use(struct vfio_pci_device *vdev, bool in_use)
+{
+	mutex_lock(&vfio_pci_reset_lock);
+	vdev->in_use = in_use;
+	mutex_unlock(&vfio_pci_reset_lock);
+}
+
 static int vfio_pci_open_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_device *vdev = to_vfio_pci(core_vdev);
@@ -312,10 +323,7 @@ static int vfio_pci_open_device(struct vfio_device *core_vdev)
 	int ret;
 	u16 cmd;
 
-	/* From here on no bus reset at another device's release reaches us */
-	mutex_lock(&vfio_pci_reset_lock);
-	vdev->in_use = true;
-	mutex_unlock(&vfio_pci_reset_lock);
+	vfio_pci_set_in_use(vdev, true);
 
 	/* The state saved below must not include bus mastering */
 	pci_clear_master(pdev);
@@ -382,9 +390,7 @@ out_free_state:
 out_disable:
 	pci_disable_device(pdev);
 out_unuse:
-	mutex_lock(&vfio_pci_reset_lock);
-	vdev->in_use = false;
-	mutex_unlock(&vfio_pci_reset_lock);
+	vfio_pci_set_in_use(vdev, false);
 	return ret;
 }
 

@@ -315,6 +315,7 @@ ssize_t vfio_pci_vga_rw(struct vfio_pci_device *vdev, char __user *buf,
 	unsigned int i, rsrc;
 	size_t len;
 	ssize_t done;
+	int ret;
 
 	if (!vdev->has_vga)
 		return -EINVAL;
@@ -334,8 +335,10 @@ ssize_t vfio_pci_vga_rw(struct vfio_pci_device *vdev, char __user *buf,
 		return -ENOMEM;
 
 	rsrc = r->ioport ? VGA_RSRC_LEGACY_IO : VGA_RSRC_LEGACY_MEM;
-	done = vga_get_interruptible(vdev->pdev, rsrc);
-	if (!done) {
+	ret = vga_get_interruptible(vdev->pdev, rsrc);
+	if (ret) {
+		done = ret;
+	} else {
 		done = vfio_pci_bounce_rw(vdev, &a, buf, count,
 					  pos - r->first, iswrite);
 		vga_put(vdev->pdev, rsrc);
