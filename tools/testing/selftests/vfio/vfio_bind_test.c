@@ -29,27 +29,13 @@
 
 #define VFIO_PCI_DRIVER	"/sys/bus/pci/drivers/vfio-pci"
 
-static int sysfs_write(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
 static int pci_unbind(const char *bdf)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
 		 bdf);
-	return sysfs_write(path, bdf);
+	return vfio_write_file(path, bdf);
 }
 
 static bool group_node_exists(int group_id)
@@ -75,7 +61,7 @@ static void restore_edu1(const char *bdf)
 {
 	char drv[64] = "";
 
-	sysfs_write(VFIO_PCI_DRIVER "/remove_id", "1234 11e8");
+	vfio_write_file(VFIO_PCI_DRIVER "/remove_id", "1234 11e8");
 	pci_driver_name(bdf, drv, sizeof(drv));
 	if (strcmp(drv, "vfio-pci") || pci_set_driver_override(bdf, "vfio-pci"))
 		pci_rebind(bdf, "vfio-pci");
@@ -216,7 +202,7 @@ TEST_F(bind, new_id)
 	ASSERT_EQ(0, pci_driver_name(self->edu1, drv, sizeof(drv)));
 	ASSERT_STREQ("", drv);
 
-	ASSERT_EQ(0, sysfs_write(VFIO_PCI_DRIVER "/new_id", "1234 11e8"));
+	ASSERT_EQ(0, vfio_write_file(VFIO_PCI_DRIVER "/new_id", "1234 11e8"));
 	ASSERT_EQ(0, pci_driver_name(self->edu1, drv, sizeof(drv)));
 	ASSERT_STREQ("vfio-pci", drv);
 	ASSERT_TRUE(group_node_exists(self->group_id));
@@ -229,10 +215,10 @@ TEST_F(bind, new_id)
 	vfio_dev_close(&d);
 
 	/* A second new_id of the same ID is refused. */
-	EXPECT_EQ(-EEXIST, sysfs_write(VFIO_PCI_DRIVER "/new_id", "1234 11e8"));
-	EXPECT_EQ(0, sysfs_write(VFIO_PCI_DRIVER "/remove_id", "1234 11e8"));
+	EXPECT_EQ(-EEXIST, vfio_write_file(VFIO_PCI_DRIVER "/new_id", "1234 11e8"));
+	EXPECT_EQ(0, vfio_write_file(VFIO_PCI_DRIVER "/remove_id", "1234 11e8"));
 	EXPECT_EQ(-ENODEV,
-		  sysfs_write(VFIO_PCI_DRIVER "/remove_id", "1234 11e8"));
+		  vfio_write_file(VFIO_PCI_DRIVER "/remove_id", "1234 11e8"));
 }
 
 /* A group file opened before its last device left finds no group. */

@@ -43,54 +43,6 @@
 
 static const char *edu0, *edu1;
 
-static void fill(uint8_t *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 13 + seed + (i >> 9));
-}
-
-/* Index of the first byte that differs from c, or len. */
-static size_t first_not(const uint8_t *p, size_t len, uint8_t c)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != c)
-			break;
-	return i;
-}
-
-/* The first line of a file into buf, without its newline: 0 or -errno. */
-static int file_read(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int file_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* A kB field of /proc/self/status, or -1. */
 static long status_kb(const char *field)
 {
@@ -181,11 +133,11 @@ static void mem_release(FIXTURE_DATA(mem) * self)
 	self->area = NULL;
 	/* the pages are free now: the pool shrinks back */
 	if (self->nr_hugepages[0])
-		file_write(NR_HUGEPAGES, self->nr_hugepages);
+		vfio_write_file(NR_HUGEPAGES, self->nr_hugepages);
 	if (self->no_hugepages[0])
-		file_write(NO_HUGEPAGES, self->no_hugepages);
+		vfio_write_file(NO_HUGEPAGES, self->no_hugepages);
 	if (self->thp[0])
-		file_write(THP_ENABLED, self->thp);
+		vfio_write_file(THP_ENABLED, self->thp);
 	self->nr_hugepages[0] = '\0';
 	self->no_hugepages[0] = '\0';
 	self->thp[0] = '\0';
@@ -195,11 +147,11 @@ static void mem_release(FIXTURE_DATA(mem) * self)
 static int mem_set_no_hugepages(FIXTURE_DATA(mem) * self)
 {
 	char old[8];
-	int ret = file_read(NO_HUGEPAGES, old, sizeof(old));
+	int ret = vfio_read_line(NO_HUGEPAGES, old, sizeof(old));
 
 	if (ret)
 		return ret;
-	ret = file_write(NO_HUGEPAGES, "Y");
+	ret = vfio_write_file(NO_HUGEPAGES, "Y");
 	if (!ret)
 		strcpy(self->no_hugepages, old);
 	return ret;
@@ -264,13 +216,13 @@ static void huge_dma(struct __test_metadata *_metadata,
 	memset(h, 0, HUGE_SIZE);
 	ASSERT_EQ(0, vfio_map_dma(c, h, IOVA_HUGE, HUGE_SIZE, RW));
 	/* device -> RAM across the boundary, 2000 bytes on each side */
-	fill(self->src, BUF_SIZE, 51);
+	vfio_fill(self->src, BUF_SIZE, 51);
 	ASSERT_EQ(0, dma_to(self, IOVA_HUGE + HPAGE - 2000, 4000));
 	EXPECT_EQ(0, memcmp(self->src, h + HPAGE - 2000, 4000));
-	EXPECT_EQ(HPAGE - 2000, first_not(h, HPAGE - 2000, 0));
-	EXPECT_EQ(HPAGE - 2000, first_not(h + HPAGE + 2000, HPAGE - 2000, 0));
+	EXPECT_EQ(HPAGE - 2000, vfio_first_not(h, HPAGE - 2000, 0));
+	EXPECT_EQ(HPAGE - 2000, vfio_first_not(h + HPAGE + 2000, HPAGE - 2000, 0));
 	/* RAM -> device across it, back into src */
-	fill(h + HPAGE - 3000, 4000, 52);
+	vfio_fill(h + HPAGE - 3000, 4000, 52);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_HUGE + HPAGE - 3000, 0, 4000,
 			     false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 4000, true));
@@ -302,14 +254,14 @@ static void huge_dma(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vfio_unmap_dma(c, mid, PAGE, 0, &unmapped));
 	EXPECT_EQ(PAGE, unmapped);
 	memset(h, 0, HUGE_SIZE);
-	fill(self->src, BUF_SIZE, 53);
+	vfio_fill(self->src, BUF_SIZE, 53);
 	ASSERT_EQ(0, dma_to(self, mid - 1000, 1000));
 	ASSERT_EQ(0, dma_to(self, mid + PAGE, 1000));
 	/* an IOMMU fault: nothing lands */
 	ASSERT_EQ(0, dma_to(self, mid, 1000));
 	EXPECT_EQ(0, memcmp(self->src, h + HPAGE / 2 - 1000, 1000));
 	EXPECT_EQ(0, memcmp(self->src, h + HPAGE / 2 + PAGE, 1000));
-	EXPECT_EQ(PAGE, first_not(h + HPAGE / 2, PAGE, 0));
+	EXPECT_EQ(PAGE, vfio_first_not(h + HPAGE / 2, PAGE, 0));
 	ASSERT_EQ(0, vfio_unmap_dma(c, IOVA_HUGE, HPAGE, 0, &unmapped));
 	EXPECT_EQ(HPAGE - PAGE, unmapped);
 }
@@ -321,15 +273,15 @@ static int reserve_hugepages(FIXTURE_DATA(mem) * self, long n)
 	long nr;
 	int ret;
 
-	ret = file_read(NR_HUGEPAGES, self->nr_hugepages,
-			sizeof(self->nr_hugepages));
+	ret = vfio_read_line(NR_HUGEPAGES, self->nr_hugepages,
+			     sizeof(self->nr_hugepages));
 	if (ret) {
 		self->nr_hugepages[0] = '\0';
 		return ret;
 	}
 	nr = atol(self->nr_hugepages);
 	snprintf(buf, sizeof(buf), "%ld", nr + n);
-	return file_write(NR_HUGEPAGES, buf);
+	return vfio_write_file(NR_HUGEPAGES, buf);
 }
 
 TEST_F(mem, hugetlb)
@@ -356,9 +308,9 @@ TEST_F(mem, thp)
 	long kb;
 
 	/* "never" would leave madvise() without effect */
-	ASSERT_EQ(0, file_read(THP_ENABLED, mode, sizeof(mode)));
+	ASSERT_EQ(0, vfio_read_line(THP_ENABLED, mode, sizeof(mode)));
 	if (strstr(mode, "[never]")) {
-		ASSERT_EQ(0, file_write(THP_ENABLED, "madvise"));
+		ASSERT_EQ(0, vfio_write_file(THP_ENABLED, "madvise"));
 		strcpy(self->thp, "never");
 	}
 	self->area_size = HUGE_SIZE + HPAGE;
@@ -386,7 +338,7 @@ TEST_F(mem, disable_hugepages_param)
 
 	ASSERT_EQ(0, stat(NO_HUGEPAGES, &st));
 	EXPECT_EQ(0644U, st.st_mode & 0777);
-	ASSERT_EQ(0, file_read(NO_HUGEPAGES, val, sizeof(val)));
+	ASSERT_EQ(0, vfio_read_line(NO_HUGEPAGES, val, sizeof(val)));
 	EXPECT_STREQ(variant->no_hugepages ? "Y" : "N", val);
 }
 

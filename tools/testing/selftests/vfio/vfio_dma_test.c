@@ -46,25 +46,6 @@
 
 static const char *edu0, *edu1;
 
-static void fill(uint8_t *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 7 + seed + (i >> 8));
-}
-
-/* Index of the first byte that differs from c, or len. */
-static size_t first_not(const uint8_t *p, size_t len, uint8_t c)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != c)
-			break;
-	return i;
-}
-
 /* Capability chain of a VFIO_IOMMU_GET_INFO answer. */
 static struct vfio_info_cap_header *
 find_cap(struct vfio_iommu_type1_info *info, uint16_t id)
@@ -248,7 +229,7 @@ TEST_F(dma, roundtrip)
 	const uint32_t len = EDU_DMA_MAX;
 	size_t bad;
 
-	fill(self->src, BUF_SIZE, 3);
+	vfio_fill(self->src, BUF_SIZE, 3);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
 				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
@@ -261,18 +242,18 @@ TEST_F(dma, roundtrip)
 		bad++;
 	EXPECT_EQ(len, bad);
 	/* not a byte more */
-	EXPECT_EQ(BUF_SIZE - len, first_not(self->dst + len, BUF_SIZE - len,
-					    0));
+	EXPECT_EQ(BUF_SIZE - len,
+		  vfio_first_not(self->dst + len, BUF_SIZE - len, 0));
 
 	/* the second page of each mapping is another, unrelated page */
 	memset(self->dst, 0, BUF_SIZE);
-	fill(self->src, BUF_SIZE, 101);
+	vfio_fill(self->src, BUF_SIZE, 101);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC + PAGE / 2, 0, len, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE / 2 + 1, 0, len,
 			     true));
 	EXPECT_EQ(0, memcmp(self->src + PAGE / 2, self->dst + PAGE / 2 + 1,
 			    len));
-	EXPECT_EQ(PAGE / 2 + 1, first_not(self->dst, PAGE / 2 + 1, 0));
+	EXPECT_EQ(PAGE / 2 + 1, vfio_first_not(self->dst, PAGE / 2 + 1, 0));
 }
 
 /* After UNMAP_DMA the device can't reach the (still allocated) buffer. */
@@ -280,7 +261,7 @@ TEST_F(dma, unmapped_iova_untouched)
 {
 	uint64_t unmapped = 0;
 
-	fill(self->src, BUF_SIZE, 7);
+	vfio_fill(self->src, BUF_SIZE, 7);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
 				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_DST,
@@ -295,7 +276,7 @@ TEST_F(dma, unmapped_iova_untouched)
 	EXPECT_EQ(BUF_SIZE, unmapped);
 	memset(self->dst, 0x5a, BUF_SIZE);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
-	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0x5a));
+	EXPECT_EQ(BUF_SIZE, vfio_first_not(self->dst, BUF_SIZE, 0x5a));
 	/* the device is still fine */
 	EXPECT_EQ(EDU_ID_VALUE, edu_read32(&self->d, EDU_REG_ID));
 
@@ -309,7 +290,7 @@ TEST_F(dma, unmapped_iova_untouched)
 /* A mapping without VFIO_DMA_MAP_FLAG_WRITE can't be written by DMA. */
 TEST_F(dma, readonly_mapping)
 {
-	fill(self->src, BUF_SIZE, 11);
+	vfio_fill(self->src, BUF_SIZE, 11);
 	memset(self->dst, 0xc3, BUF_SIZE);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
 				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
@@ -317,13 +298,13 @@ TEST_F(dma, readonly_mapping)
 				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
-	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0xc3));
+	EXPECT_EQ(BUF_SIZE, vfio_first_not(self->dst, BUF_SIZE, 0xc3));
 }
 
 /* An IOVA above 4 GiB reaches the right memory. */
 TEST_F(dma, high_iova)
 {
-	fill(self->src, BUF_SIZE, 13);
+	vfio_fill(self->src, BUF_SIZE, 13);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
 				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->dst, IOVA_HIGH,
@@ -331,7 +312,7 @@ TEST_F(dma, high_iova)
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_HIGH + 8, 0, 1000, true));
 	EXPECT_EQ(0, memcmp(self->src, self->dst + 8, 1000));
-	EXPECT_EQ(8U, first_not(self->dst, 8, 0));
+	EXPECT_EQ(8U, vfio_first_not(self->dst, 8, 0));
 }
 
 TEST_F(dma, map_errors)
@@ -550,7 +531,7 @@ TEST_F(dma, memlock_limit)
 	EXPECT_EQ(0, vfio_map_dma(self->d.container, self->dst + PAGE,
 				  IOVA_DST + PAGE, PAGE, RW));
 	/* and the mappings work */
-	fill(self->dst, PAGE, 5);
+	vfio_fill(self->dst, PAGE, 5);
 	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, 1024, false));
 	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE, 0, 1024, true));
 	EXPECT_EQ(0, memcmp(self->dst, self->dst + PAGE, 1024));
@@ -764,12 +745,12 @@ TEST_F(dma, dirty_dma)
 	ASSERT_EQ(0, dirty_track(c, VFIO_IOMMU_DIRTY_PAGES_FLAG_START));
 
 	/* the device writes part of a's second page only */
-	fill(self->src, BUF_SIZE, 29);
+	vfio_fill(self->src, BUF_SIZE, 29);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 1000, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE + 100, 0, 1000, true));
 	EXPECT_EQ(0, memcmp(self->src, a + PAGE + 100, 1000));
-	EXPECT_EQ(PAGE + 100, first_not(a, PAGE + 100, 0));
-	EXPECT_EQ(size, first_not(b, size, 0));
+	EXPECT_EQ(PAGE + 100, vfio_first_not(a, PAGE + 100, 0));
+	EXPECT_EQ(size, vfio_first_not(b, size, 0));
 
 	bits = 0;
 	ASSERT_EQ(0, dirty_get(c, IOVA_DST, DIRTY_GAP + size, &bits));
@@ -817,7 +798,7 @@ TEST_F(dma, second_group)
 	int fd;
 
 	ASSERT_NE(NULL, edu1);
-	fill(self->src, BUF_SIZE, 17);
+	vfio_fill(self->src, BUF_SIZE, 17);
 	memset(self->dst, 0, BUF_SIZE);
 	ASSERT_EQ(0, vfio_map_dma(self->d.container, self->src, IOVA_SRC,
 				  BUF_SIZE, VFIO_DMA_MAP_FLAG_READ));
@@ -842,7 +823,7 @@ TEST_F(dma, second_group)
 	memset(self->dst, 0x77, BUF_SIZE);
 	EXPECT_EQ(0, edu_dma(d1, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
-	EXPECT_EQ(BUF_SIZE, first_not(self->dst, BUF_SIZE, 0x77));
+	EXPECT_EQ(BUF_SIZE, vfio_first_not(self->dst, BUF_SIZE, 0x77));
 }
 
 /* VFIO_UPDATE_VADDR's two halves */
@@ -891,7 +872,7 @@ TEST_F(dma, update_vaddr)
 				    &unmapped));
 	EXPECT_EQ(BUF_SIZE, unmapped);
 	/* invalid vaddr, memory still there: the device writes it */
-	fill(self->src, BUF_SIZE, 41);
+	vfio_fill(self->src, BUF_SIZE, 41);
 	memcpy(expect, self->src, EDU_DMA_MAX);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
@@ -904,7 +885,7 @@ TEST_F(dma, update_vaddr)
 	self->mem = mem;
 	ASSERT_EQ(0, munmap(old, BUF_SIZE));
 	/* no vaddr at all: the device still writes the pinned pages */
-	fill(self->src, BUF_SIZE, 42);
+	vfio_fill(self->src, BUF_SIZE, 42);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 1000, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE, 0, 1000, true));
 	ASSERT_EQ(mem, memfd_map(self, mem));
@@ -913,11 +894,11 @@ TEST_F(dma, update_vaddr)
 
 	ASSERT_EQ(0, vfio_map_dma(c, mem, IOVA_DST, BUF_SIZE, VADDR_SET));
 	/* the device's writes through the new vaddr, both ways */
-	fill(self->src, BUF_SIZE, 43);
+	vfio_fill(self->src, BUF_SIZE, 43);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + 1, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(0, memcmp(self->src, mem + 1, EDU_DMA_MAX));
-	fill(mem, BUF_SIZE, 44);
+	vfio_fill(mem, BUF_SIZE, 44);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST + PAGE, 0, 2000, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, 2000, true));
 	EXPECT_EQ(0, memcmp(mem + PAGE, self->src, 2000));
@@ -988,7 +969,7 @@ TEST_F(dma, update_vaddr_errors)
 					VADDR_SET | RW));
 
 	/* the device still reaches the pages */
-	fill(self->src, BUF_SIZE, 45);
+	vfio_fill(self->src, BUF_SIZE, 45);
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_SRC, 0, EDU_DMA_MAX, false));
 	ASSERT_EQ(0, edu_dma(&self->d, IOVA_DST, 0, EDU_DMA_MAX, true));
 	EXPECT_EQ(0, memcmp(self->src, self->dst, EDU_DMA_MAX));
@@ -1008,7 +989,7 @@ TEST_F(dma, update_vaddr_errors)
 	ASSERT_EQ(0, vfio_dev_attach(&self->d1, edu1, fd, c, variant->type));
 	ASSERT_EQ(0, edu_map_bar0(&self->d1));
 	ASSERT_EQ(0, edu_enable(&self->d1));
-	fill(self->src, PAGE, 46);
+	vfio_fill(self->src, PAGE, 46);
 	memset(self->src + PAGE, 0, PAGE);
 	ASSERT_EQ(0, edu_dma(&self->d1, IOVA_SRC, 0, 1000, false));
 	ASSERT_EQ(0, edu_dma(&self->d1, IOVA_SRC + PAGE + 8, 0, 1000, true));

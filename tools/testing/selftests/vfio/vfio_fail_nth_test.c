@@ -77,18 +77,6 @@ struct fn_scenario {
 	bool kernel_safe;
 };
 
-static int sysfs_put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* Arms fail-nth for the nth fallible call of this thread from now on. */
 static int arm(int nth_fd, unsigned int n)
 {
@@ -722,7 +710,7 @@ static int fault_injection_setup(void)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		ret = sysfs_put(files[i][0], files[i][1]);
+		ret = vfio_write_file(files[i][0], files[i][1]);
 		if (ret)
 			return ret;
 	}

@@ -32,18 +32,6 @@
 
 static const char *e1000, *edu0;
 
-static int write_param(const char *val)
-{
-	int fd = open(NOIOMMU_PARAM, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* CHECK_EXTENSION of a fresh container */
 static long container_has(unsigned long ext)
 {
@@ -81,10 +69,10 @@ TEST(extension_follows_parameter)
 		EXPECT_EQ(0, container_has(VFIO_NOIOMMU_IOMMU));
 		return;
 	}
-	ASSERT_EQ(0, write_param("1"));
+	ASSERT_EQ(0, vfio_write_file(NOIOMMU_PARAM, "1"));
 	EXPECT_EQ(1, container_has(VFIO_NOIOMMU_IOMMU));
 	EXPECT_EQ(1, container_has(VFIO_TYPE1v2_IOMMU));
-	ASSERT_EQ(0, write_param("0"));
+	ASSERT_EQ(0, vfio_write_file(NOIOMMU_PARAM, "0"));
 	EXPECT_EQ(0, container_has(VFIO_NOIOMMU_IOMMU));
 }
 
@@ -96,12 +84,12 @@ TEST(iommu_groups_unchanged)
 	if (vfio_noiommu_vm() || vfio_stock_modules())
 		SKIP(return, "needs an IOMMU and our modules");
 	ASSERT_NE(NULL, edu0);
-	ASSERT_EQ(0, write_param("1"));
+	ASSERT_EQ(0, vfio_write_file(NOIOMMU_PARAM, "1"));
 	vfio_dev_init(&d, edu0);
 	EXPECT_EQ(-ENOENT, open_noiommu_group(edu0));
 	EXPECT_EQ(0, vfio_dev_open(&d, edu0, VFIO_TYPE1v2_IOMMU));
 	vfio_dev_close(&d);
-	EXPECT_EQ(0, write_param("0"));
+	EXPECT_EQ(0, vfio_write_file(NOIOMMU_PARAM, "0"));
 }
 
 TEST(noiommu_group_and_taint)

@@ -396,7 +396,7 @@ int drop_cap_ipc_lock(void)
 	return drop_cap(CAP_IPC_LOCK);
 }
 
-static int sysfs_write(const char *path, const char *val)
+int vfio_write_file(const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t n;
@@ -412,6 +412,40 @@ static int sysfs_write(const char *path, const char *val)
 	if (n < 0)
 		return (int)n;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+int vfio_read_line(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+void vfio_fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 7 + seed + (i >> 8));
+}
+
+size_t vfio_first_not(const uint8_t *p, size_t len, uint8_t c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			break;
+	return i;
 }
 
 int pci_driver_name(const char *bdf, char *buf, size_t len)
@@ -465,7 +499,7 @@ int pci_set_driver_override(const char *bdf, const char *driver)
 	snprintf(path, sizeof(path),
 		 "/sys/bus/pci/devices/%s/driver_override", bdf);
 	/* a lone newline clears it */
-	return sysfs_write(path, *driver ? driver : "\n");
+	return vfio_write_file(path, *driver ? driver : "\n");
 }
 
 int pci_rebind(const char *bdf, const char *driver)
@@ -485,12 +519,12 @@ int pci_rebind(const char *bdf, const char *driver)
 	if (cur[0]) {
 		snprintf(path, sizeof(path),
 			 "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-		ret = sysfs_write(path, bdf);
+		ret = vfio_write_file(path, bdf);
 		if (ret)
 			return ret;
 	}
 	/* A failed probe is reported through the check below. */
-	sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+	vfio_write_file("/sys/bus/pci/drivers_probe", bdf);
 
 	ret = pci_driver_name(bdf, cur, sizeof(cur));
 	if (ret)

@@ -144,6 +144,15 @@ int vm_device_del(const char *id);
 int drop_cap(unsigned int cap);
 int drop_cap_ipc_lock(void);
 
+/* Writes all of val to a (sysfs or proc) file: 0, -errno or -EIO. */
+int vfio_write_file(const char *path, const char *val);
+/* The first line of a file into buf, without its newline: 0 or -errno. */
+int vfio_read_line(const char *path, char *buf, size_t len);
+/* A test pattern of len bytes that depends on seed */
+void vfio_fill(uint8_t *p, size_t len, unsigned int seed);
+/* Index of the first byte of p that is not c, or len */
+size_t vfio_first_not(const uint8_t *p, size_t len, uint8_t c);
+
 /* PCI sysfs */
 /* Name of the bound driver in buf ("" when none): 0 or -errno. */
 int pci_driver_name(const char *bdf, char *buf, size_t len);

@@ -36,15 +36,9 @@ static const char *vga, *edu0;
 
 static bool vga_disabled(void)
 {
-	char c = 'N';
-	FILE *f = fopen(DISABLE_VGA, "r");
+	char val[4] = "";
 
-	if (f) {
-		if (fread(&c, 1, 1, f) != 1)
-			c = 'N';
-		fclose(f);
-	}
-	return c == 'Y';
+	return !vfio_read_line(DISABLE_VGA, val, sizeof(val)) && val[0] == 'Y';
 }
 
 FIXTURE(vga)
